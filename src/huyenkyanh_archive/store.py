@@ -1,0 +1,493 @@
+"""The archive: one SQLite file holding raw responses, records and crawl state.
+
+Tables (see README "The database"):
+
+- ``blobs``      content-addressed, zlib-compressed bodies (pages and assets, each stored once)
+- ``responses``  every HTTP response kept: URL, status, headers, request headers, fetch time, body hash
+- ``articles``   one row per article (its portal id is the identity), the current record
+- ``versions``   every distinct version of an article, with the response it came from and its record as JSON
+- ``authors``, ``attendees`` (one row per role), ``images``, ``related``  the current record, normalised
+- ``articles_fts`` FTS5 index over title, lead, body and captions, diacritic-folded (đ -> d)
+- ``frontier``   article URLs discovered and not yet archived (the crawl's memory across kills)
+- ``runs``       one row per crawl, with its outcome and counts
+- ``assets``     images and attachments linked by articles, by content hash
+
+Every article is written in one transaction: a killed process leaves either
+the whole article or none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import StoreError
+from .record import Article
+from .vietnamese import compare_key, fold
+
+SCHEMA_VERSION = 1
+
+_SCHEMA_V1 = """
+CREATE TABLE IF NOT EXISTS blobs (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    options TEXT,
+    stats TEXT
+);
+CREATE TABLE IF NOT EXISTS responses (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES runs(id),
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT 'GET',
+    status INTEGER NOT NULL,
+    http_version TEXT,
+    request_headers TEXT,
+    headers TEXT NOT NULL,
+    body_sha256 TEXT REFERENCES blobs(sha256),
+    fetched_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS responses_url ON responses(url);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    site TEXT,
+    category TEXT,
+    folder TEXT,
+    title TEXT,
+    published_at TEXT,
+    date_text TEXT,
+    lead TEXT,
+    body TEXT,
+    captions TEXT,
+    byline TEXT,
+    source_name TEXT,
+    extractor_version TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    first_seen TEXT NOT NULL,
+    last_checked TEXT NOT NULL,
+    last_changed TEXT NOT NULL,
+    removed_at TEXT,
+    version_count INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_at);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY,
+    article INTEGER NOT NULL REFERENCES articles(id),
+    version INTEGER NOT NULL,
+    response_id INTEGER REFERENCES responses(id),
+    fetched_at TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    record TEXT NOT NULL,
+    UNIQUE (article, version)
+);
+CREATE TABLE IF NOT EXISTS authors (
+    article INTEGER NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    PRIMARY KEY (article, position)
+);
+CREATE TABLE IF NOT EXISTS attendees (
+    id INTEGER PRIMARY KEY,
+    article INTEGER NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    name_fold TEXT NOT NULL,
+    role TEXT,
+    role_key TEXT,
+    role_expanded TEXT
+);
+CREATE INDEX IF NOT EXISTS attendees_article ON attendees(article);
+CREATE INDEX IF NOT EXISTS attendees_name_fold ON attendees(name_fold);
+CREATE INDEX IF NOT EXISTS attendees_name_key ON attendees(name_key);
+CREATE TABLE IF NOT EXISTS images (
+    article INTEGER NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    src TEXT NOT NULL,
+    caption TEXT,
+    PRIMARY KEY (article, position)
+);
+CREATE TABLE IF NOT EXISTS related (
+    article INTEGER NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    title TEXT,
+    PRIMARY KEY (article, position)
+);
+CREATE TABLE IF NOT EXISTS frontier (
+    article_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    folder TEXT,
+    discovered_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE TABLE IF NOT EXISTS assets (
+    url TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    content_type TEXT,
+    size INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article_assets (
+    article INTEGER NOT NULL REFERENCES articles(id),
+    url TEXT NOT NULL REFERENCES assets(url),
+    PRIMARY KEY (article, url)
+);
+-- External content on articles, so Datasette detects it; the index holds the
+-- folded text (fold() keeps offsets, so snippet() highlights the original).
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, lead, body, captions,
+    content="articles", content_rowid="id",
+    tokenize="unicode61 remove_diacritics 2"
+);
+"""
+
+MIGRATIONS: list[str] = [_SCHEMA_V1]
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def content_hash(record: Article) -> str:
+    """Hash of what a reader sees; a new version is stored only when this changes."""
+    data = record.to_dict()
+    for volatile in ("source", "extractor_version"):
+        data.pop(volatile, None)
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class StoredResponse:
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    fetched_at: str
+    kind: str = "article"
+    request_headers: Mapping[str, str] | None = None
+    http_version: str | None = "HTTP/1.1"
+    method: str = "GET"
+
+
+class Archive:
+    """An open archive database. Use :func:`open_archive`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+
+    # -- lifecycle -------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit (BEGIN IMMEDIATE … COMMIT), rolled back on any error."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _store_error(self.path, exc) from None
+        try:
+            yield self.conn
+        except BaseException as exc:
+            self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise _store_error(self.path, exc) from None
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self.conn.execute("ROLLBACK")
+                raise _store_error(self.path, exc) from None
+
+    # -- raw responses -----------------------------------------------------
+    def put_blob(self, body: bytes) -> str:
+        digest = hashlib.sha256(body).hexdigest()
+        self.conn.execute(
+            "INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)",
+            (digest, len(body), zlib.compress(body, 6)),
+        )
+        return digest
+
+    def get_blob(self, digest: str) -> bytes | None:
+        row = self.conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
+        return zlib.decompress(row[0]) if row else None
+
+    def add_response(self, response: StoredResponse, run_id: int | None = None) -> int:
+        digest = self.put_blob(response.body) if response.body else None
+        cur = self.conn.execute(
+            "INSERT INTO responses (run_id, url, kind, method, status, http_version, request_headers,"
+            " headers, body_sha256, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                run_id,
+                response.url,
+                response.kind,
+                response.method,
+                response.status,
+                response.http_version,
+                json.dumps(list(dict(response.request_headers or {}).items()), ensure_ascii=False),
+                json.dumps(list(dict(response.headers).items()), ensure_ascii=False),
+                digest,
+                response.fetched_at,
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    # -- articles ----------------------------------------------------------
+    def save_article(
+        self,
+        record: Article,
+        *,
+        article_id: str,
+        response_id: int | None,
+        fetched_at: str,
+        folder: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> str:
+        """Store ``record`` as the current version. Returns "new", "changed" or "unchanged".
+
+        Call inside :meth:`transaction` together with :meth:`add_response`.
+        """
+        digest = content_hash(record)
+        row = self.conn.execute(
+            "SELECT id, version_count FROM articles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if row is not None:
+            pk, count = row
+            last = self.conn.execute(
+                "SELECT content_sha256 FROM versions WHERE article = ? ORDER BY version DESC LIMIT 1", (pk,)
+            ).fetchone()
+            if last and last[0] == digest:
+                self.conn.execute(
+                    "UPDATE articles SET last_checked = ?, removed_at = NULL, etag = coalesce(?, etag),"
+                    " last_modified = coalesce(?, last_modified) WHERE id = ?",
+                    (fetched_at, etag, last_modified, pk),
+                )
+                return "unchanged"
+            outcome, version = "changed", count + 1
+            self._delete_children(pk)
+        else:
+            outcome, version, pk = "new", 1, None
+        values = {
+            "article_id": article_id,
+            "url": record.url or record.source,
+            "site": record.site,
+            "category": record.category,
+            "folder": folder,
+            "title": record.title,
+            "published_at": record.published_at,
+            "date_text": record.date_text,
+            "lead": record.lead,
+            "body": record.body,
+            "captions": "\n".join(record.captions),
+            "byline": record.byline,
+            "source_name": record.source_name,
+            "extractor_version": record.extractor_version,
+            "etag": etag,
+            "last_modified": last_modified,
+            "last_checked": fetched_at,
+            "last_changed": fetched_at,
+            "version_count": version,
+        }
+        if pk is None:
+            values["first_seen"] = fetched_at
+            cols = ", ".join(values)
+            cur = self.conn.execute(
+                f"INSERT INTO articles ({cols}) VALUES ({', '.join('?' * len(values))})", tuple(values.values())
+            )
+            pk = int(cur.lastrowid or 0)
+        else:
+            sets = ", ".join(f"{k} = ?" for k in values)
+            self.conn.execute(
+                f"UPDATE articles SET {sets}, removed_at = NULL WHERE id = ?", (*values.values(), pk)
+            )
+        self.conn.execute(
+            "INSERT INTO versions (article, version, response_id, fetched_at, content_sha256, record)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (pk, version, response_id, fetched_at, digest, record.to_json()),
+        )
+        self._insert_children(pk, record)
+        self.conn.execute("DELETE FROM frontier WHERE article_id = ?", (article_id,))
+        return outcome
+
+    def replace_current_record(self, article_id: str, record: Article) -> None:
+        """Rewrite the current record in place (``reextract``); versions keep what was extracted then."""
+        row = self.conn.execute("SELECT id FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no article {article_id} to re-extract")
+        pk = row[0]
+        self._delete_children(pk)
+        self.conn.execute(
+            "UPDATE articles SET category = ?, title = ?, published_at = ?, date_text = ?, lead = ?, body = ?,"
+            " captions = ?, byline = ?, source_name = ?, extractor_version = ?, site = ? WHERE id = ?",
+            (
+                record.category, record.title, record.published_at, record.date_text, record.lead,
+                record.body, "\n".join(record.captions), record.byline, record.source_name,
+                record.extractor_version, record.site, pk,
+            ),
+        )
+        self._insert_children(pk, record)
+
+    def mark_removed(self, article_id: str, when: str) -> bool:
+        cur = self.conn.execute(
+            "UPDATE articles SET removed_at = coalesce(removed_at, ?), last_checked = ? WHERE article_id = ?",
+            (when, when, article_id),
+        )
+        return cur.rowcount > 0
+
+    def _fts_values(self, pk: int) -> tuple[Any, ...] | None:
+        row = self.conn.execute(
+            "SELECT title, lead, body, captions FROM articles WHERE id = ?", (pk,)
+        ).fetchone()
+        if row is None:
+            return None
+        return (pk, *(fold(v or "") for v in row))
+
+    def _delete_children(self, pk: int) -> None:
+        old = self._fts_values(pk)
+        if old is not None:
+            self.conn.execute(
+                "INSERT INTO articles_fts (articles_fts, rowid, title, lead, body, captions)"
+                " VALUES ('delete', ?, ?, ?, ?, ?)",
+                old,
+            )
+        for table in ("authors", "attendees", "images", "related"):
+            self.conn.execute(f"DELETE FROM {table} WHERE article = ?", (pk,))
+
+    def _insert_children(self, pk: int, record: Article) -> None:
+        self.conn.executemany(
+            "INSERT INTO authors (article, position, name, name_key) VALUES (?, ?, ?, ?)",
+            [(pk, i, name, compare_key(name)) for i, name in enumerate(record.authors)],
+        )
+        rows = []
+        for i, person in enumerate(record.attendees):
+            key, folded = compare_key(person.name), fold(person.name)
+            roles = person.roles or [None]
+            expanded = person.roles_expanded or []
+            for j, role in enumerate(roles):
+                exp = expanded[j] if j < len(expanded) else role
+                rows.append((pk, i, person.name, key, folded, role, compare_key(exp) if exp else None, exp))
+        self.conn.executemany(
+            "INSERT INTO attendees (article, position, name, name_key, name_fold, role, role_key, role_expanded)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self.conn.executemany(
+            "INSERT INTO images (article, position, src, caption) VALUES (?, ?, ?, ?)",
+            [(pk, i, im.src, im.caption) for i, im in enumerate(record.images)],
+        )
+        self.conn.executemany(
+            "INSERT INTO related (article, position, url, title) VALUES (?, ?, ?, ?)",
+            [(pk, i, r.url, r.title) for i, r in enumerate(record.related)],
+        )
+        new = self._fts_values(pk)
+        self.conn.execute(
+            "INSERT INTO articles_fts (rowid, title, lead, body, captions) VALUES (?, ?, ?, ?, ?)", new
+        )
+
+    def current_record(self, article_id: str) -> Article | None:
+        row = self.conn.execute(
+            "SELECT v.record FROM versions v JOIN articles a ON a.id = v.article"
+            " WHERE a.article_id = ? ORDER BY v.version DESC LIMIT 1",
+            (article_id,),
+        ).fetchone()
+        return Article.from_dict(json.loads(row[0])) if row else None
+
+
+def _store_error(path: str, exc: BaseException) -> StoreError:
+    text = str(exc)
+    if "full" in text:
+        return StoreError(f"{path}: database or disk is full; free space and run again (nothing was lost)")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{path}: database is read-only; give a writable --db path")
+    if "locked" in text or "busy" in text:
+        return StoreError(f"{path}: database is busy (another writer); try again")
+    if "malformed" in text or "not a database" in text:
+        return StoreError(f"{path}: not a kyanh-archive database or it is damaged ({text})")
+    return StoreError(f"{path}: {text}")
+
+
+def open_archive(path: str | Path, *, readonly: bool = False, create: bool = True) -> Archive:
+    """Open (and create or migrate) the archive at ``path``."""
+    path = str(path)
+    p = Path(path)
+    if readonly or not create:
+        if not p.exists():
+            raise StoreError(f"{path}: no such archive; run `kyanh-archive crawl --db {path}` first")
+    elif not p.parent.exists():
+        raise StoreError(f"{path}: directory {p.parent} does not exist; create it or choose another --db")
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True, isolation_level=None)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            _migrate(conn)
+        else:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        raise _store_error(path, exc) from None
+    return Archive(conn, path)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise StoreError(f"database schema v{version} is newer than this kyanh-archive (v{len(MIGRATIONS)}); upgrade the tool")
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _split_sql(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _split_sql(script: str) -> list[str]:
+    statements, buf = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        buf.append(line)
+        if sqlite3.complete_statement("\n".join(buf)):
+            statements.append("\n".join(buf))
+            buf = []
+    return statements

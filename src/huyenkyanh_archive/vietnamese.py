@@ -1,0 +1,130 @@
+"""The shared Vietnamese text normaliser.
+
+Every comparison of names, roles or search text in the project goes through
+this module, so that "Huyện uỷ" and "Huyện ủy", or "Hồ Huy Thành" and
+"HO HUY THANH", are the same key everywhere.
+
+- :func:`nfc` — NFC, with the few look-alike characters pages carry folded
+  (zero-width characters removed, NBSP to space).
+- :func:`canon_tone` — old-style tone placement ("hoà", "uỷ") moved to the new
+  style ("hòa", "ủy"), the style the annotations compare in.
+- :func:`compare_key` — what GOLD.md compares: NFC, lower case, white space
+  collapsed, new-style tones. Abbreviations are left as written.
+- :func:`fold` — the diacritic-free search key ("Đảng ủy" -> "dang uy").
+  It maps one NFC character to one character, so offsets in folded text are
+  offsets in the NFC text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "nfc",
+    "canon_tone",
+    "compare_key",
+    "fold",
+    "fold_char",
+    "collapse_space",
+    "strip_invisible",
+]
+
+# Characters with no visible form that editors and copy-paste leave inside
+# words; a name with one of these must still match the same name without.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"),
+    None,
+)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"), " ")
+_WS_RE = re.compile(r"\s+")
+
+# Tone marks (combining) used by Vietnamese.
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+# Vowel-shape marks that are part of the letter, not the tone.
+_SHAPES = {"\u0302", "\u0306", "\u031b"}
+
+# Syllables whose tone moves between the styles: an open "oa", "oe" or "uy"
+# ending the syllable. Old style marks the second vowel ("hoà"), new style
+# the first ("hòa"). "qu" + y keeps the mark on y in both ("quý").
+_OLD_STYLE_RE = re.compile(r"^(?P<onset>[^aeiouyăâêôơư]*?)(?P<v1>[ou])(?P<v2>[aey])$")
+
+
+def strip_invisible(text: str) -> str:
+    return text.translate(_INVISIBLE).translate(_SPACES)
+
+
+def nfc(text: str) -> str:
+    """NFC text without invisible characters; non-breaking spaces become spaces."""
+    if not text:
+        return ""
+    return unicodedata.normalize("NFC", strip_invisible(text))
+
+
+def collapse_space(text: str) -> str:
+    return _WS_RE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=65536)
+def _canon_syllable(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    tone = [c for c in decomposed if c in _TONES]
+    if len(tone) != 1:
+        return word
+    bare = "".join(c for c in decomposed if c not in _TONES)
+    bare_nfc = unicodedata.normalize("NFC", bare)
+    m = _OLD_STYLE_RE.match(bare_nfc.lower())
+    if not m or m.group("onset").endswith(("q", "g")) and m.group("v1") == "u":
+        return word
+    # Only touch the old style: the tone is on the last vowel.
+    if not unicodedata.normalize("NFD", word)[-1] in _TONES:
+        return word
+    onset_len = len(m.group("onset"))
+    chars = list(bare_nfc)
+    chars[onset_len] = unicodedata.normalize("NFC", chars[onset_len] + tone[0])
+    return "".join(chars)
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def canon_tone(text: str) -> str:
+    """Move old-style tone marks to the new style, syllable by syllable."""
+    text = nfc(text)
+    return _WORD_RE.sub(lambda m: _canon_syllable(m.group(0)), text)
+
+
+def compare_key(text: str) -> str:
+    """The key two names or roles are compared by (GOLD.md normalisation)."""
+    return collapse_space(canon_tone(text).lower())
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """One NFC character without its diacritics, lower-cased (đ -> d)."""
+    if ch in "đĐ":
+        return "d"
+    if ord(ch) < 128:
+        return ch.lower()
+    base = unicodedata.normalize("NFD", ch)[0]
+    if unicodedata.combining(base):
+        return " "
+    out = base.lower()
+    return out if len(out) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Diacritic-free, lower-case search key; same length as ``nfc(text)``."""
+    text = nfc(text)
+    if text.isascii():
+        return text.lower()
+    return "".join(fold_char(c) for c in text)
+
+
+def fold_key(text: str) -> str:
+    """Folded and white-space collapsed: a key for diacritic-insensitive lookups."""
+    return collapse_space(fold(text))
+
+
+__all__.append("fold_key")
