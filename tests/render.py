@@ -50,7 +50,7 @@ def _menu(base: str) -> str:
     # The live menu has sub-menus of public services: bulk that every page carries.
     sub = "".join(
         f'<li><a href="{base}/folder/dich-vu-cong-{i}">Thủ tục hành chính lĩnh vực {i}: hướng dẫn, biểu mẫu, quy trình</a></li>'
-        for i in range(60)
+        for i in range(150)
     )
     return f'<ul class="menu">{items}<li><a href="{base}/folder/dich-vu-cong">Dịch vụ công</a><ul class="sub">{sub}</ul></li></ul>'
 
@@ -59,7 +59,7 @@ def _sidebar(base: str, latest: Sequence[tuple[str, str]]) -> str:
     links = "".join(f'<li><a href="{esc(href)}">{esc(title)}</a></li>' for href, title in latest)
     docs = "".join(
         f'<li><a href="{base}/folder/van-ban/{i}.html">Quyết định số {100 + i}/QĐ-UBND về việc ban hành quy chế phối hợp quản lý nhà nước năm 2023</a></li>'
-        for i in range(45)
+        for i in range(110)
     )
     return (
         '<div id="sidebar"><div class="box"><h3>Tin mới nhất</h3><ul>' + links + "</ul></div>"
