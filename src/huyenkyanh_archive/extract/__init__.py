@@ -1,0 +1,1 @@
+"""Extraction: page bytes + URL + profile -> :class:`~huyenkyanh_archive.record.Article`. Pure, no I/O."""
