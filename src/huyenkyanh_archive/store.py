@@ -164,6 +164,28 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
 
 MIGRATIONS: list[str] = [_SCHEMA_V1]
 
+# Views for researchers (sqlite3, sqlite-utils, Datasette): the common questions
+# without joins. Created on a writable open when missing (CREATE VIEW IF NOT EXISTS).
+_VIEWS = """
+CREATE VIEW IF NOT EXISTS article_people AS
+SELECT a.article_id, substr(a.published_at, 1, 10) AS date, a.title, a.url,
+       p.name AS person, p.role, p.role_expanded, p.name_key, p.role_key, p.position
+FROM attendees p JOIN articles a ON a.id = p.article;
+CREATE VIEW IF NOT EXISTS person_roles AS
+SELECT p.name_key, min(p.name) AS person, p.role_key, min(p.role) AS role,
+       min(substr(a.published_at, 1, 10)) AS first_seen, max(substr(a.published_at, 1, 10)) AS last_seen,
+       count(DISTINCT p.article) AS articles
+FROM attendees p JOIN articles a ON a.id = p.article
+WHERE p.role_key IS NOT NULL
+GROUP BY p.name_key, p.role_key;
+CREATE VIEW IF NOT EXISTS article_summary AS
+SELECT a.article_id, substr(a.published_at, 1, 10) AS date, a.folder, a.category, a.title, a.url,
+       (SELECT group_concat(name, '; ') FROM (SELECT name FROM authors WHERE article = a.id ORDER BY position)) AS authors,
+       (SELECT count(DISTINCT position) FROM attendees WHERE article = a.id) AS people,
+       a.version_count AS versions, a.removed_at
+FROM articles a;
+"""
+
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -458,6 +480,7 @@ def open_archive(path: str | Path, *, readonly: bool = False, create: bool = Tru
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             _migrate(conn)
+            _create_views(conn)
         else:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
@@ -479,6 +502,19 @@ def _migrate(conn: sqlite3.Connection) -> None:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+
+def _create_views(conn: sqlite3.Connection) -> None:
+    if conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = 'article_summary'").fetchone()[0]:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _split_sql(_VIEWS):
+            conn.execute(statement)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _split_sql(script: str) -> list[str]:
