@@ -1,0 +1,202 @@
+"""Query commands: search, people, person, stats, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from .. import query as q
+from ..export import FORMATS, export, export_to_path
+from ..store import Archive, open_archive
+from . import app, errors_as_exit, fail, stdout
+
+DEFAULT_DB = "kyanh-archive.db"
+
+DbOpt = Annotated[Path, typer.Option("--db", help="The archive file.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this date, inclusive.")]
+
+
+def _open(db: Path) -> Archive:
+    return open_archive(db, readonly=True)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _highlight(snippet: str) -> str:
+    text = escape(snippet)
+    return text.replace(q.HIGHLIGHT_OPEN, "[bold yellow]").replace(q.HIGHLIGHT_CLOSE, "[/bold yellow]")
+
+
+def _roles_cell(roles: list[q.RoleSpan], limit: int = 4) -> str:
+    parts = [f"{escape(r.role)} [dim]{r.first_seen or '?'}..{r.last_seen or '?'}[/dim]" for r in roles[:limit]]
+    if len(roles) > limit:
+        parts.append(f"[dim]+{len(roles) - limit} more[/dim]")
+    return "\n".join(parts)
+
+
+@app.command("search")
+def search_cmd(
+    query: Annotated[str, typer.Argument(help='Words, "a phrase", prefix*, AND/OR/NOT, ( ); diacritics optional.')],
+    db: DbOpt = Path(DEFAULT_DB),
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    category: Annotated[str | None, typer.Option("--category", help="Category name or folder slug.")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="Only articles this person attends.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many hits.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Full-text search over titles, leads, bodies and captions, best first."""
+    with errors_as_exit(), _open(db) as archive:
+        hits = q.search(archive, query, since=since, until=until, category=category, person=person, limit=limit)
+    if as_json:
+        _print_json([h.to_dict() for h in hits])
+        return
+    if not hits:
+        stdout.print("No matches.")
+        return
+    table = Table(show_lines=True)
+    for col in ("date", "title / snippet", "url"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        table.add_row(h.date or "-", f"[bold]{escape(h.title or '')}[/bold]\n{_highlight(h.snippet)}", escape(h.url))
+    stdout.print(table)
+
+
+@app.command("people")
+def people_cmd(
+    db: DbOpt = Path(DEFAULT_DB),
+    sort: Annotated[str, typer.Option("--sort", help="articles, name or last-seen.")] = "articles",
+    role: Annotated[str | None, typer.Option("--role", help='People who held a role starting so, e.g. "Bí thư".')] = None,
+    since: Annotated[str | None, typer.Option("--since", help="People seen on or after this date.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many people.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The directory of people: articles, roles and when each role was seen."""
+    with errors_as_exit(), _open(db) as archive:
+        found = q.people(archive, sort=sort, role=role, since=since, limit=limit)  # type: ignore[arg-type]
+    if as_json:
+        _print_json([p.to_dict() for p in found])
+        return
+    table = Table()
+    table.add_column("name")
+    table.add_column("articles", justify="right")
+    table.add_column("seen")
+    table.add_column("roles (first..last seen)", overflow="fold")
+    for p in found:
+        label = escape(p.name) + (f" [dim]({escape(p.locality)})[/dim]" if p.locality else "")
+        table.add_row(label, str(p.articles), f"{p.first_seen or '?'}..{p.last_seen or '?'}", _roles_cell(p.roles))
+    stdout.print(table)
+    stdout.print(f"[dim]{len(found)} people[/dim]")
+
+
+@app.command("person")
+def person_cmd(
+    name: Annotated[str, typer.Argument(help='Full name, any case, diacritics optional; "Name (xã …)" picks a namesake.')],
+    db: DbOpt = Path(DEFAULT_DB),
+    why: Annotated[bool, typer.Option("--why", help="Explain how appearances were grouped into this person.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """One person's timeline: roles with dates and articles, and who they appear with."""
+    with errors_as_exit(), _open(db) as archive:
+        result = q.person(archive, name, why=why)
+    if as_json:
+        data = result.to_dict()
+        data["kind"] = "ambiguous" if isinstance(result, q.Ambiguous) else "person"
+        _print_json(data)
+        return
+    if isinstance(result, q.Ambiguous):
+        stdout.print(f"{escape(result.query)!s} matches {len(result.candidates)} people; name one of them:")
+        table = Table()
+        for col in ("ask for", "articles", "seen", "roles"):
+            table.add_column(col, overflow="fold")
+        for c in result.candidates:
+            ask = f"{c.name} ({c.locality})" if c.locality else c.name
+            table.add_row(escape(ask), str(c.articles), f"{c.first_seen or '?'}..{c.last_seen or '?'}", _roles_cell(c.roles))
+        stdout.print(table)
+        _print_why(result.why)
+        return
+    title = escape(result.name) + (f" ({escape(result.locality)})" if result.locality else "")
+    stdout.print(f"[bold]{title}[/bold] — {len(result.articles)} articles")
+    roles = Table(title="Roles")
+    for col in ("role", "first seen", "last seen", "articles"):
+        roles.add_column(col, overflow="fold")
+    for r in result.roles:
+        shown = "\n".join(f"{a.date or '?'} {escape(a.title or a.article_id)}" for a in r.shown_in[:5])
+        if len(r.shown_in) > 5:
+            shown += f"\n[dim]+{len(r.shown_in) - 5} more[/dim]"
+        roles.add_row(escape(r.role), r.first_seen or "?", r.last_seen or "?", shown)
+    stdout.print(roles)
+    if result.appears_with:
+        co = Table(title="Appears most often with")
+        co.add_column("name")
+        co.add_column("articles together", justify="right")
+        for c in result.appears_with:
+            co.add_row(escape(c.name), str(c.articles))
+        stdout.print(co)
+    _print_why(result.why)
+
+
+def _print_why(reasons: list[str]) -> None:
+    if reasons:
+        stdout.print("[bold]Why:[/bold]")
+        for reason in reasons:
+            stdout.print(f"  - {escape(reason)}")
+
+
+@app.command("stats")
+def stats_cmd(db: DbOpt = Path(DEFAULT_DB), as_json: JsonOpt = False) -> None:
+    """What the archive holds, and how the last crawl went."""
+    with errors_as_exit(), _open(db) as archive:
+        s = q.stats(archive)
+    if as_json:
+        _print_json(s.to_dict())
+        return
+    table = Table(show_header=False)
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+    table.add_row("articles", str(s.articles))
+    table.add_row("by year", ", ".join(f"{y}: {n}" for y, n in s.by_year.items()) or "-")
+    table.add_row("by folder", ", ".join(f"{escape(f)}: {n}" for f, n in s.by_folder.items()) or "-")
+    table.add_row("people (distinct names)", str(s.people))
+    table.add_row("versions", f"{s.versions} ({s.changed_articles} articles changed since first seen)")
+    table.add_row("removed articles", str(s.removed_articles))
+    table.add_row("responses kept", f"{s.responses} ({s.raw_bytes / 1e6:.1f} MB raw, {s.stored_bytes / 1e6:.1f} MB stored)")
+    if s.last_crawl:
+        c = s.last_crawl
+        counts = ", ".join(f"{k}: {v}" for k, v in (c.stats or {}).items())
+        table.add_row("last crawl", f"#{c.id} {c.started_at} .. {c.finished_at or '(not finished)'}: {escape(c.status)}"
+                      + (f" ({escape(counts)})" if counts else ""))
+    else:
+        table.add_row("last crawl", "none recorded")
+    stdout.print(table)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or warc.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout); .warc.gz compresses.")] = None,
+    db: DbOpt = Path(DEFAULT_DB),
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> None:
+    """Export articles as JSONL (the `extract --json` records) or CSV, or raw responses as WARC 1.1."""
+    if fmt not in FORMATS:
+        fail(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}", 2)
+    with errors_as_exit(), _open(db) as archive:
+        if output is None:
+            count = export(archive, fmt, sys.stdout.buffer, since=since, until=until)
+            sys.stdout.buffer.flush()
+        else:
+            count = export_to_path(archive, fmt, output, since=since, until=until)
+    if output is not None:
+        print(f"wrote {count} {'responses' if fmt == 'warc' else 'articles'} to {output}", file=sys.stderr)

@@ -1,0 +1,182 @@
+"""Test archives for the query, people and export tests.
+
+- :func:`build_page_archive`: every corpus article rendered as a portal page,
+  extracted by the real extractor and stored with its raw response, the way
+  the crawler stores it.
+- :func:`build_people_archive`: records built directly (the corpus's annotated
+  attendees plus synthetic namesakes and role changes), to test the people
+  layer apart from the people extractor.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from huyenkyanh_archive.extract import extract_article
+from huyenkyanh_archive.extract.roles import expand_role
+from huyenkyanh_archive.record import Article, Attendee
+from huyenkyanh_archive.store import Archive, StoredResponse, open_archive
+from render import folder_of, load_corpus, render_portal_article
+
+HEADERS = {
+    "Server": "Microsoft-IIS/8.5",
+    "Content-Type": "text/html; charset=utf-8",
+    "X-Powered-By": "ASP.NET",
+}
+REQUEST_HEADERS = {"User-Agent": "kyanh-archive/test", "Accept": "text/html", "Accept-Encoding": "gzip, deflate"}
+
+
+@dataclass(slots=True)
+class Page:
+    article: dict[str, Any]
+    body: bytes
+    record: Article
+    fetched_at: str
+
+
+def fetched_at_for(article: dict[str, Any]) -> str:
+    # A fetch some days after publication, in the crawler's format.
+    day = (article.get("published_at") or "2023-01-01")[:10]
+    return f"{day}T09:30:00.123456Z"
+
+
+def corpus_pages() -> list[Page]:
+    pages = []
+    for art in load_corpus():
+        body = render_portal_article(art).encode("utf-8")
+        record = extract_article(body, url=art["url"], source=art["url"])
+        pages.append(Page(art, body, record, fetched_at_for(art)))
+    return pages
+
+
+def article_id_of(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def store_page(archive: Archive, page: Page) -> None:
+    url = page.article["url"]
+    with archive.transaction():
+        rid = archive.add_response(
+            StoredResponse(
+                url=url,
+                status=200,
+                headers={**HEADERS, "Content-Length": str(len(page.body))},
+                body=page.body,
+                fetched_at=page.fetched_at,
+                request_headers={"Host": "kyanh.hatinh.gov.vn", **REQUEST_HEADERS},
+            )
+        )
+        archive.save_article(
+            page.record,
+            article_id=page.record.article_id or article_id_of(url),
+            response_id=rid,
+            fetched_at=page.fetched_at,
+            folder=folder_of(page.article),
+        )
+
+
+def build_page_archive(path: Path) -> tuple[Path, list[Page]]:
+    pages = corpus_pages()
+    with open_archive(path) as archive:
+        for page in pages:
+            store_page(archive, page)
+        # A listing page too: responses that are not articles belong in the WARC as well.
+        with archive.transaction():
+            archive.add_response(
+                StoredResponse(
+                    url="http://kyanh.hatinh.gov.vn/kyanh/portal/folder/tin-tuc-su-kien",
+                    status=200,
+                    headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip", "Transfer-Encoding": "chunked"},
+                    body="<html><body>Danh sách tin</body></html>".encode(),
+                    fetched_at="2025-06-01T08:00:00.000001Z",
+                    kind="listing",
+                    request_headers=REQUEST_HEADERS,
+                )
+            )
+            # A 304 has no body: the WARC still records it.
+            archive.add_response(
+                StoredResponse(
+                    url=pages[0].article["url"],
+                    status=304,
+                    headers={"ETag": '"abc"'},
+                    body=b"",
+                    fetched_at="2025-06-02T08:00:00Z",
+                    request_headers={**REQUEST_HEADERS, "If-None-Match": '"abc"'},
+                )
+            )
+    return path, pages
+
+
+# -- people ----------------------------------------------------------------------
+
+BASE = "http://kyanh.hatinh.gov.vn/kyanh/portal/read/tin-tuc-su-kien/news/"
+
+
+def attendee(name: str, *roles: str) -> Attendee:
+    return Attendee(name, list(roles), [expand_role(r) for r in roles])
+
+
+def person_record(n: int, date: str, title: str, people: list[Attendee]) -> Article:
+    url = f"{BASE}bai-{n}.html/{date.replace('-', '')}0800{n:02d}"
+    return Article(
+        source=url,
+        url=url,
+        article_id=article_id_of(url),
+        site="kyanh",
+        category="Tin tức - Sự kiện",
+        title=title,
+        published_at=f"{date}T08:00:00+07:00",
+        body=title,
+        attendees=people,
+    )
+
+
+# Two namesakes in different communes, never in one article, overlapping in time;
+# and a third unplaced appearance that shares co-attendees with the Kỳ Tân one.
+SYNTHETIC: list[tuple[str, str, list[Attendee]]] = [
+    ("2021-03-02", "Kỳ Tân ra quân làm đường", [
+        attendee("Nguyễn Văn Hải", "Chủ tịch UBND xã Kỳ Tân"), attendee("Lê Thị Mai", "Bí thư Đảng ủy xã Kỳ Tân")]),
+    ("2021-06-10", "Kỳ Phong tổng kết vụ lúa", [
+        attendee("Nguyễn Văn Hải", "Bí thư Đảng uỷ xã Kỳ Phong"), attendee("Trần Văn Lực", "Chủ tịch UBND xã Kỳ Phong")]),
+    ("2022-01-15", "Kỳ Tân đón chuẩn nông thôn mới", [
+        attendee("NGUYỄN VĂN HẢI", "Chủ tịch Ủy ban nhân dân xã Kỳ Tân"), attendee("Lê Thị Mai", "Bí thư Đảng ủy xã Kỳ Tân")]),
+    ("2022-03-20", "Kỳ Phong khánh thành nhà văn hóa", [
+        attendee("Nguyễn Văn Hải", "Bí thư Đảng ủy xã Kỳ Phong"), attendee("Trần Văn Lực", "Chủ tịch UBND xã Kỳ Phong")]),
+    ("2022-08-01", "Trao quà cho hộ nghèo", [
+        attendee("Nguyễn Văn Hải"), attendee("Lê Thị Mai", "Bí thư Đảng ủy xã Kỳ Tân")]),
+    # One official whose career crosses two communes, tied by an article naming both.
+    ("2020-05-05", "Kỳ Hà bầu lãnh đạo mới", [attendee("Phan Đình Toàn", "Chủ tịch UBND xã Kỳ Hà")]),
+    ("2023-05-05", "Điều động cán bộ", [
+        attendee("Phan Đình Toàn", "nguyên Chủ tịch UBND xã Kỳ Hà", "Bí thư Đảng ủy xã Kỳ Hải")]),
+    ("2024-02-02", "Kỳ Hải ra quân", [attendee("Phan Đình Toàn", "Bí thư Đảng ủy xã Kỳ Hải")]),
+    # Tone placement and case in a name: one person.
+    ("2020-09-09", "Hội nghị nông dân", [attendee("Nguyễn Văn Hoà", "Chủ tịch Hội Nông dân huyện")]),
+    ("2021-09-09", "Hội nghị nông dân lần 2", [attendee("nguyễn văn hòa", "Chủ tịch Hội Nông dân huyện")]),
+]
+
+
+def people_records() -> list[Article]:
+    records = []
+    for n, art in enumerate(load_corpus(), start=1):
+        people = [attendee(a["name"], *a["roles"]) for a in art["gold"]["attendees"]]
+        records.append(person_record(n, art["published_at"][:10], art["title"], people))
+    for n, (date, title, people) in enumerate(SYNTHETIC, start=100):
+        records.append(person_record(n, date, title, people))
+    return records
+
+
+def build_people_archive(path: Path) -> tuple[Path, list[Article]]:
+    records = people_records()
+    with open_archive(path) as archive:
+        for rec in records:
+            with archive.transaction():
+                archive.save_article(rec, article_id=rec.article_id or "", response_id=None, fetched_at="2025-06-01T00:00:00Z")
+        with archive.transaction():
+            archive.conn.execute(
+                "INSERT INTO runs (started_at, finished_at, status, stats) VALUES (?, ?, ?, ?)",
+                ("2025-06-01T00:00:00Z", "2025-06-01T00:05:00Z", "ok", json.dumps({"new": len(records)})),
+            )
+    return path, records
