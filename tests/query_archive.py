@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,12 @@ HEADERS = {
     "X-Powered-By": "ASP.NET",
 }
 REQUEST_HEADERS = {"User-Agent": "kyanh-archive/test", "Accept": "text/html", "Accept-Encoding": "gzip, deflate"}
+
+
+def plain(text: str) -> str:
+    """An independent oracle for the fold: strip every combining mark, đ -> d, lower case."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @dataclass(slots=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from query_archive import SYNTHETIC
-from test_query import plain
 
 from huyenkyanh_archive import query
 from huyenkyanh_archive.errors import QueryError
@@ -14,6 +12,7 @@ from huyenkyanh_archive.people_index import Appearance, locality_of, resolve
 from huyenkyanh_archive.record import Article
 from huyenkyanh_archive.store import open_archive
 from huyenkyanh_archive.vietnamese import compare_key
+from query_archive import SYNTHETIC, plain
 
 
 @pytest.fixture(scope="module")

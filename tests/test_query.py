@@ -5,24 +5,17 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from query_archive import Page
 
 from huyenkyanh_archive import query
 from huyenkyanh_archive.errors import ArchiveError, QueryError
 from huyenkyanh_archive.store import open_archive
-
-
-def plain(text: str) -> str:
-    """An independent oracle for the fold: strip every combining mark, đ -> d, lower case."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+from query_archive import Page, plain
 
 
 def words(page: Page) -> list[str]:

@@ -62,6 +62,11 @@ class Appearance:
     date: str | None
     name: str
     roles: list[tuple[str, str, str]] = field(default_factory=list)  # (role, role_key, role_expanded)
+    ref: str | None = None  # the portal's article id, for explanations
+
+    @property
+    def where(self) -> str:
+        return f"article {self.ref or self.article} ({self.date[:10] if self.date else 'undated'})"
 
     @property
     def localities(self) -> set[str]:
@@ -140,8 +145,7 @@ def resolve(
             if a != b:
                 parent[b] = a
                 reasons.append(
-                    f"{places[0]} and {p} are one person: article {app.article} ({app.date and app.date[:10]}) "
-                    "gives this name roles in both"
+                    f"{places[0]} and {p} are one person: {app.where} gives this name roles in both"
                 )
         by_place[find(first)].append(app)
 
@@ -207,7 +211,7 @@ def resolve(
         else:
             groups[best].append(app)
             reasons.append(
-                f"article {app.article} ({app.date and app.date[:10]}) names no locality; "
+                f"{app.where} names no locality; "
                 f"assigned to {names[best]} by {best_score} shared co-attendee appearance(s)"
             )
     if leftover:
@@ -232,14 +236,14 @@ def _order(app: Appearance) -> tuple[str, int, int]:
 
 
 def group_rows(rows: Iterable[Sequence[object]]) -> dict[str, list[Appearance]]:
-    """Attendee rows (article, position, date, name, name_key, role, role_key, role_expanded)
+    """Attendee rows (article, position, date, name, name_key, role, role_key, role_expanded[, article_id])
     -> appearances grouped by name key. Rows must come ordered by (article, position)."""
     out: dict[str, list[Appearance]] = defaultdict(list)
     last: tuple[object, object] | None = None
     current: Appearance | None = None
-    for article, position, date, name, name_key, role, role_key, role_expanded in rows:
+    for article, position, date, name, name_key, role, role_key, role_expanded, *ref in rows:
         if (article, position) != last or current is None:
-            current = Appearance(int(article), int(position), date, str(name))  # type: ignore[arg-type]
+            current = Appearance(int(article), int(position), date, str(name), ref=str(ref[0]) if ref else None)  # type: ignore[arg-type]
             out[str(name_key)].append(current)
             last = (article, position)
         if role:

@@ -248,8 +248,8 @@ def search(
 # -- people --------------------------------------------------------------------
 
 _ROWS_SQL = (
-    "SELECT at.article, at.position, a.published_at, at.name, at.name_key, at.role, at.role_key, at.role_expanded"
-    " FROM attendees at JOIN articles a ON a.id = at.article"
+    "SELECT at.article, at.position, a.published_at, at.name, at.name_key, at.role, at.role_key, at.role_expanded,"
+    " a.article_id FROM attendees at JOIN articles a ON a.id = at.article"
 )
 
 

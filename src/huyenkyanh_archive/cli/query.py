@@ -117,7 +117,8 @@ def person_cmd(
     if isinstance(result, q.Ambiguous):
         stdout.print(f"{escape(result.query)!s} matches {len(result.candidates)} people; name one of them:")
         table = Table()
-        for col in ("ask for", "articles", "seen", "roles"):
+        table.add_column("ask for", no_wrap=True)
+        for col in ("articles", "seen", "roles"):
             table.add_column(col, overflow="fold")
         for c in result.candidates:
             ask = f"{c.name} ({c.locality})" if c.locality else c.name
