@@ -33,7 +33,7 @@ from .errors import StoreError
 from .record import Article
 from .vietnamese import compare_key, fold
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS blobs (
@@ -162,7 +162,22 @@ CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
 );
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_V1]
+# v2: the crawl's memory of folder walks (a folder whose walk has reached its
+# last page once may stop early on later runs) and per-article failure notes.
+_SCHEMA_V2 = """
+CREATE TABLE IF NOT EXISTS folders (
+    site TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    complete_at TEXT,
+    last_walked TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (site, folder)
+);
+CREATE INDEX IF NOT EXISTS versions_response ON versions(response_id);
+CREATE INDEX IF NOT EXISTS responses_run ON responses(run_id);
+"""
+
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2]
 
 # Views for researchers (sqlite3, sqlite-utils, Datasette): the common questions
 # without joins. Created on a writable open when missing (CREATE VIEW IF NOT EXISTS).
@@ -241,7 +256,7 @@ class Archive:
         try:
             yield self.conn
         except BaseException as exc:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             if isinstance(exc, sqlite3.Error):
                 raise _store_error(self.path, exc) from None
             raise
@@ -249,8 +264,16 @@ class Archive:
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
-                self.conn.execute("ROLLBACK")
+                self._rollback()
                 raise _store_error(self.path, exc) from None
+
+    def _rollback(self) -> None:
+        # SQLite may already have rolled back by itself (SQLITE_FULL, I/O errors).
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
     # -- raw responses -----------------------------------------------------
     def put_blob(self, body: bytes) -> str:
@@ -445,6 +468,147 @@ class Archive:
             (article_id,),
         ).fetchone()
         return Article.from_dict(json.loads(row[0])) if row else None
+
+
+    # -- crawl state -------------------------------------------------------
+    # Small statements the crawler runs; each caller decides the transaction.
+    def begin_run(self, options: Mapping[str, Any]) -> int:
+        """A new ``runs`` row; runs left 'running' by a killed process are closed as 'killed'."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE runs SET status = 'killed' WHERE status = 'running'")
+            cur = conn.execute(
+                "INSERT INTO runs (started_at, status, options) VALUES (?, 'running', ?)",
+                (utc_now(), json.dumps(dict(options), ensure_ascii=False, default=str)),
+            )
+            return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, stats: Mapping[str, Any]) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
+                (utc_now(), status, json.dumps(dict(stats), ensure_ascii=False, default=str), run_id),
+            )
+
+    def held(self, article_ids: list[str]) -> set[str]:
+        """Which of ``article_ids`` are archived."""
+        if not article_ids:
+            return set()
+        marks = ",".join("?" * len(article_ids))
+        rows = self.conn.execute(f"SELECT article_id FROM articles WHERE article_id IN ({marks})", article_ids)
+        return {r[0] for r in rows}
+
+    def add_frontier(self, items: list[tuple[str, str, str | None]], when: str) -> None:
+        """(article_id, url, folder) discovered; those already archived are not added."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO frontier (article_id, url, folder, discovered_at)"
+            " SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM articles WHERE article_id = ?)",
+            [(aid, url, folder, when, aid) for aid, url, folder in items],
+        )
+
+    def frontier(self, max_attempts: int | None = None) -> list[tuple[str, str, str | None]]:
+        """Discovered, not yet archived: (article_id, url, folder), oldest discovery first."""
+        sql = "SELECT article_id, url, folder FROM frontier"
+        params: tuple[Any, ...] = ()
+        if max_attempts is not None:
+            sql += " WHERE attempts < ?"
+            params = (max_attempts,)
+        return [tuple(r) for r in self.conn.execute(sql + " ORDER BY discovered_at, article_id", params)]  # type: ignore[misc]
+
+    def frontier_failed(self, article_id: str, url: str, folder: str | None, error: str, when: str) -> None:
+        self.conn.execute(
+            "INSERT INTO frontier (article_id, url, folder, discovered_at, attempts, last_error)"
+            " VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (article_id) DO UPDATE SET"
+            " attempts = attempts + 1, last_error = excluded.last_error",
+            (article_id, url, folder, when, error[:500]),
+        )
+
+    def frontier_drop(self, article_id: str) -> None:
+        self.conn.execute("DELETE FROM frontier WHERE article_id = ?", (article_id,))
+
+    def revisit_candidates(self, published_since: str) -> list[tuple[str, str, str | None, str | None, str | None]]:
+        """Held, not removed, published at or after ``published_since``:
+        (article_id, url, folder, etag, last_modified), newest first."""
+        return [
+            tuple(r)  # type: ignore[misc]
+            for r in self.conn.execute(
+                "SELECT article_id, url, folder, etag, last_modified FROM articles"
+                " WHERE removed_at IS NULL AND published_at >= ? ORDER BY published_at DESC",
+                (published_since,),
+            )
+        ]
+
+    def articles_not_in(self, seen: set[str]) -> list[tuple[str, str, str | None, str | None, str | None]]:
+        """Held, not removed, and not in ``seen`` (articles no listing showed on a full walk)."""
+        return [
+            tuple(r)  # type: ignore[misc]
+            for r in self.conn.execute(
+                "SELECT article_id, url, folder, etag, last_modified FROM articles WHERE removed_at IS NULL"
+            )
+            if r[0] not in seen
+        ]
+
+    def mark_checked(self, article_id: str, when: str, etag: str | None = None, last_modified: str | None = None) -> None:
+        """A revisit that found the article unchanged (304)."""
+        self.conn.execute(
+            "UPDATE articles SET last_checked = ?, removed_at = NULL, etag = coalesce(?, etag),"
+            " last_modified = coalesce(?, last_modified) WHERE article_id = ?",
+            (when, etag, last_modified, article_id),
+        )
+
+    def folder_state(self, site: str, folder: str) -> str | None:
+        """When the folder's walk last reached its last page (None: never)."""
+        row = self.conn.execute("SELECT complete_at FROM folders WHERE site = ? AND folder = ?", (site, folder)).fetchone()
+        return row[0] if row else None
+
+    def folder_walked(self, site: str, folder: str, pages: int, complete: bool, when: str) -> None:
+        self.conn.execute(
+            "INSERT INTO folders (site, folder, complete_at, last_walked, pages) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (site, folder) DO UPDATE SET last_walked = excluded.last_walked,"
+            " pages = max(pages, excluded.pages), complete_at = coalesce(excluded.complete_at, complete_at)",
+            (site, folder, when if complete else None, when, pages),
+        )
+
+    def has_asset(self, url: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM assets WHERE url = ?", (url,)).fetchone() is not None
+
+    def add_asset(self, url: str, body: bytes, content_type: str | None, fetched_at: str) -> str:
+        digest = self.put_blob(body)
+        self.conn.execute(
+            "INSERT INTO assets (url, sha256, content_type, size, fetched_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (url) DO UPDATE SET sha256 = excluded.sha256, content_type = excluded.content_type,"
+            " size = excluded.size, fetched_at = excluded.fetched_at",
+            (url, digest, content_type, len(body), fetched_at),
+        )
+        return digest
+
+    def link_asset(self, article_id: str, url: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO article_assets (article, url) SELECT id, ? FROM articles WHERE article_id = ?",
+            (url, article_id),
+        )
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT article_id FROM articles ORDER BY id")]
+
+    def stored_versions(self, article_id: str) -> list[tuple[int, str, list[tuple[str, str]], bytes]]:
+        """Each version's raw page: (version row id, URL, response headers, body), oldest first."""
+        out = []
+        for vid, url, headers, digest in self.conn.execute(
+            "SELECT v.id, r.url, r.headers, r.body_sha256 FROM versions v JOIN articles a ON a.id = v.article"
+            " JOIN responses r ON r.id = v.response_id WHERE a.article_id = ? ORDER BY v.version",
+            (article_id,),
+        ):
+            body = self.get_blob(digest) if digest else None
+            if body is not None:
+                out.append((vid, url, [tuple(h) for h in json.loads(headers)], body))
+        return out  # type: ignore[return-value]
+
+    def rewrite_version(self, version_id: int, record: Article) -> None:
+        """A version's record re-extracted from its own raw page (``reextract``)."""
+        self.conn.execute(
+            "UPDATE versions SET record = ?, content_sha256 = ? WHERE id = ?",
+            (record.to_json(), content_hash(record), version_id),
+        )
 
 
 def _store_error(path: str, exc: BaseException) -> StoreError:

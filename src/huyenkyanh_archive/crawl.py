@@ -1,0 +1,652 @@
+"""The crawl: discover, fetch, extract, store; incremental, resumable, one per database.
+
+Threads:
+
+- a *walker* walks the folders' listing pages (``discover``) and queues the
+  articles it does not hold, then the leftovers and the revisits;
+- ``concurrency`` *workers* fetch and extract (the fetcher spaces and caps
+  requests to the host, whatever the number of workers);
+- the calling thread is the only *writer*: one transaction per listing page
+  and one per article (response + blob + record + children + FTS).
+
+The database is the crawl's memory: the frontier (discovered, not yet
+archived), the folders whose walk reached the end once, the runs. A crawl
+killed at any point leaves whole articles or none, and the next one goes on
+from there without refetching what is stored.
+
+Incremental rule: a folder's walk stops at the first listing page whose
+articles are all held, once that folder has been walked to its end once
+(``full`` walks everything and revisits what the listings no longer show).
+Articles published within ``revisit_days`` are revisited with a conditional
+GET: 304 is unchanged, a changed page gives a new version, 404/410 marks the
+article removed (never deleted).
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import extract as _extract_pkg
+from .discover import asset_urls, folder_url, parse_listing
+from .errors import ExtractError, FetchError, StoreError
+from .fetch import DEFAULT_USER_AGENT, Fetcher, FetchEvent, FetchOptions, FetchResult, utc_now
+from .lock import CrawlLock
+from .profile import Profile, load_profile
+from .record import Article
+from .store import Archive, StoredResponse, content_hash, open_archive
+
+_POLL = 0.1
+
+
+@dataclass(slots=True)
+class CrawlOptions:
+    folders: tuple[str, ...] = ()  # empty: the profile's folders
+    since: date | None = None  # only articles published on or after this day
+    max_articles: int | None = None  # at most this many article fetches for new articles
+    full: bool = False  # walk every listing page; revisit what the listings no longer show
+    concurrency: int = 1
+    delay: float = 1.0  # seconds between request starts on the host
+    user_agent: str = DEFAULT_USER_AGENT
+    base_url: str | None = None  # fetch the site from this address (a mirror, a local replica)
+    revisit_days: float = 14.0  # revisit articles published this recently (conditional GET)
+    assets: bool = False  # also archive same-host images and attachments linked by articles
+    retries: int = 5
+    backoff_base: float = 1.0
+    backoff_max: float = 60.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_body: int = 20 * 1024 * 1024
+    max_asset: int = 50 * 1024 * 1024
+    max_attempts: int = 5  # a frontier article that failed in this many runs is skipped until --full
+    max_pages: int = 100_000  # per folder: a pager that never ends
+    respect_robots: bool = True
+    seed: int | None = None  # backoff jitter, for reproducible tests
+
+
+@dataclass(slots=True)
+class Event:
+    """One thing that happened; ``--json`` prints each as a line."""
+
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+    at: str = field(default_factory=utc_now)
+
+    def to_json(self) -> str:
+        return json.dumps({"event": self.kind, "at": self.at, **self.data}, ensure_ascii=False, default=str)
+
+
+@dataclass(slots=True)
+class CrawlSummary:
+    run_id: int = 0
+    status: str = "ok"  # ok | partial | failed | interrupted
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    gone: int = 0  # discovered but answering 404/410 before it was ever archived
+    failed: int = 0
+    listing_pages: int = 0
+    listing_failures: int = 0
+    folders: int = 0
+    assets: int = 0
+    asset_failures: int = 0
+    requests: int = 0
+    retries: int = 0
+    bytes: int = 0
+    elapsed: float = 0.0
+    errors: list[str] = field(default_factory=list)  # the first few failure messages
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0 and self.listing_failures == 0 and self.status == "ok"
+
+    @property
+    def articles(self) -> int:
+        return self.new + self.changed + self.unchanged + self.removed + self.gone + self.failed
+
+    @property
+    def nothing_new(self) -> bool:
+        return self.new == 0 and self.changed == 0 and self.removed == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class _Task:
+    article_id: str
+    url: str  # canonical
+    folder: str | None
+    revisit: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(slots=True)
+class _ArticleDone:
+    task: _Task
+    response: FetchResult | None = None
+    record: Article | None = None
+    error: str | None = None
+    assets: list[tuple[str, FetchResult | None, str | None]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _ListingDone:
+    folder: str
+    page: int
+    response: FetchResult | None
+    new: list[tuple[str, str, str | None]]
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class _FolderDone:
+    folder: str
+    pages: int
+    complete: bool
+    stopped: str
+
+
+@dataclass(slots=True)
+class _Crashed:
+    where: str
+    exc: BaseException
+
+
+_WORKER_DONE = object()
+
+
+def extract_page(body: bytes, url: str, profile: Profile, headers: dict[str, str] | None = None) -> Article:
+    """The current extractor over one page (looked up at call time, so it can be upgraded in place)."""
+    fn = getattr(_extract_pkg, "extract_article", None)
+    if fn is None:
+        raise ExtractError("the extractor is not installed (huyenkyanh_archive.extract.extract_article missing)")
+    return fn(body, url, profile=profile, headers=headers, source=url)
+
+
+def _profiles(profile: Profile, base_url: str | None) -> tuple[Profile, Profile]:
+    """(identity profile, fetch profile): canonical URLs stay on the site's own host while
+    requests go to ``base_url``; links to either host are the same site."""
+    if not base_url:
+        return profile, profile
+    mirror_host = urlsplit(base_url).hostname or ""
+    site_host = urlsplit(profile.base_url).hostname or ""
+    identity = replace(profile, host_aliases=(*profile.host_aliases, mirror_host))
+    fetching = replace(profile.with_base_url(base_url), host_aliases=(*profile.host_aliases, site_host))
+    return identity, fetching
+
+
+class _Crawl:
+    def __init__(
+        self, archive: Archive, profile: Profile, options: CrawlOptions, events: Callable[[Event], None] | None
+    ) -> None:
+        self.archive = archive
+        self.options = options
+        self.profile, self.fetch_profile = _profiles(profile, options.base_url)
+        self.events = events
+        self.stop = threading.Event()
+        self.summary = CrawlSummary()
+        self.results: queue.Queue[Any] = queue.Queue(maxsize=max(8, options.concurrency * 4))
+        self.work: queue.Queue[Any] = queue.Queue(maxsize=max(8, options.concurrency * 4))
+        self._asset_lock = threading.Lock()
+        self._assets_in_flight: set[str] = set()
+        self._event_lock = threading.Lock()
+        o = options
+        self.fetcher = Fetcher(
+            self.fetch_profile,
+            FetchOptions(
+                user_agent=o.user_agent, delay=o.delay, concurrency=max(1, o.concurrency),
+                connect_timeout=o.connect_timeout, read_timeout=o.read_timeout, retries=o.retries,
+                backoff_base=o.backoff_base, backoff_max=o.backoff_max, max_body=o.max_body,
+                respect_robots=o.respect_robots,
+            ),
+            on_event=self._fetch_event,
+            stop=self.stop,
+            seed=o.seed,
+        )
+
+    # -- events ------------------------------------------------------------
+    def emit(self, kind: str, **data: Any) -> None:
+        if self.events is not None:
+            with self._event_lock:
+                self.events(Event(kind, data))
+
+    def _fetch_event(self, ev: FetchEvent) -> None:
+        if ev.kind == "retry":
+            self.emit("retry", url=ev.url, attempt=ev.attempt, reason=ev.reason, wait=round(ev.wait, 3))
+
+    def _error(self, message: str) -> None:
+        if len(self.summary.errors) < 20:
+            self.summary.errors.append(message)
+
+    # -- the run -------------------------------------------------------------
+    def run(self) -> CrawlSummary:
+        started = time.monotonic()
+        o = self.options
+        folders = list(o.folders or self.profile.folders)
+        options_record = {k: v for k, v in asdict(o).items() if k != "user_agent"}
+        self.summary.run_id = self.archive.begin_run(options_record)
+        self.emit("start", run_id=self.summary.run_id, db=self.archive.path, site=self.profile.site,
+                  base_url=self.fetch_profile.base_url, folders=folders)
+        threads: list[threading.Thread] = []
+        try:
+            try:
+                robots = self.fetcher.load_robots()
+            except FetchError as exc:
+                raise FetchError(f"robots.txt: {exc}; the site is unreachable, nothing was changed") from None
+            if robots is not None:
+                with self.archive.transaction():
+                    self._add_response(robots, "robots")
+                self.emit("robots", status=robots.status)
+            threads.append(threading.Thread(target=self._walker, args=(folders,), name="walker", daemon=True))
+            for i in range(max(1, o.concurrency)):
+                threads.append(threading.Thread(target=self._worker, name=f"worker-{i}", daemon=True))
+            for t in threads:
+                t.start()
+            self._write_loop(workers=len(threads) - 1)
+            self.summary.status = "ok" if self.summary.failed == 0 and self.summary.listing_failures == 0 else "partial"
+        except KeyboardInterrupt:
+            self.summary.status = "interrupted"
+            raise
+        except BaseException:
+            self.summary.status = "failed"
+            raise
+        finally:
+            self.stop.set()
+            for t in threads:
+                t.join(timeout=self.options.read_timeout + 5)
+            self.fetcher.close()
+            s = self.summary
+            s.requests, s.retries, s.bytes = self.fetcher.requests, self.fetcher.retries, self.fetcher.bytes
+            s.elapsed = round(time.monotonic() - started, 3)
+            try:
+                self.archive.finish_run(s.run_id, s.status, {k: v for k, v in s.to_dict().items() if k != "errors"})
+            except StoreError:
+                pass  # the run row stays 'running' and is closed as 'killed' by the next run
+            self.emit("end", **s.to_dict())
+        return self.summary
+
+    def _write_loop(self, workers: int) -> None:
+        done_workers = 0
+        while done_workers < workers:
+            item = self.results.get()
+            if item is _WORKER_DONE:
+                done_workers += 1
+            elif isinstance(item, _Crashed):
+                raise RuntimeError(f"{item.where} crashed: {item.exc!r}") from item.exc
+            elif isinstance(item, _ListingDone):
+                self._write_listing(item)
+            elif isinstance(item, _FolderDone):
+                with self.archive.transaction():
+                    self.archive.folder_walked(self.profile.site, item.folder, item.pages, item.complete, utc_now())
+                self.summary.folders += 1
+                self.emit("folder", folder=item.folder, pages=item.pages, complete=item.complete, stopped=item.stopped)
+            elif isinstance(item, _ArticleDone):
+                self._write_article(item)
+
+    # -- writing -------------------------------------------------------------
+    def _add_response(self, res: FetchResult, kind: str) -> int:
+        rid = 0
+        for hop in res.redirects:
+            self._add_response(hop, "redirect")
+        rid = self.archive.add_response(
+            StoredResponse(
+                url=res.url, status=res.status, headers=dict(res.headers), body=res.body,
+                fetched_at=res.fetched_at, kind=kind, request_headers=dict(res.request_headers),
+                http_version=res.http_version,
+            ),
+            run_id=self.summary.run_id,
+        )
+        return rid
+
+    def _write_listing(self, item: _ListingDone) -> None:
+        s = self.summary
+        if item.response is None:
+            s.listing_failures += 1
+            self._error(item.error or "listing failed")
+            self.emit("error", folder=item.folder, page=item.page, message=item.error)
+            return
+        with self.archive.transaction():
+            self._add_response(item.response, "listing")
+            self.archive.add_frontier(item.new, utc_now())
+        s.listing_pages += 1
+        if item.error:
+            s.listing_failures += 1
+            self._error(item.error)
+            self.emit("error", folder=item.folder, page=item.page, message=item.error)
+        self.emit("listing", folder=item.folder, page=item.page, url=item.response.url,
+                  status=item.response.status, new=len(item.new))
+
+    def _write_article(self, done: _ArticleDone) -> None:
+        task, res, s = done.task, done.response, self.summary
+        a = self.archive
+        outcome = "failed"
+        error = done.error
+        with a.transaction():
+            if res is None:
+                if not task.revisit:
+                    a.frontier_failed(task.article_id, task.url, task.folder, error or "fetch failed", utc_now())
+            elif res.status == 200 and done.record is not None:
+                rid = self._add_response(res, "article")
+                outcome = a.save_article(
+                    done.record, article_id=task.article_id, response_id=rid, fetched_at=res.fetched_at,
+                    folder=task.folder, etag=res.header("etag"), last_modified=res.header("last-modified"),
+                )
+                for url, ares, aerr in done.assets:
+                    if ares is not None and ares.status == 200:
+                        self._add_response(ares, "asset")
+                        a.add_asset(url, ares.body, ares.header("content-type"), ares.fetched_at)
+                        s.assets += 1
+                    elif not a.has_asset(url):
+                        s.asset_failures += 1
+                        self._error(f"asset {url}: {aerr or (ares.status if ares else '?')}")
+                        continue
+                    a.link_asset(task.article_id, url)
+            elif res.status == 304:
+                self._add_response(res, "article")
+                a.mark_checked(task.article_id, res.fetched_at, res.header("etag"), res.header("last-modified"))
+                outcome = "unchanged"
+            elif res.status in (404, 410):
+                self._add_response(res, "article")
+                if a.mark_removed(task.article_id, res.fetched_at):
+                    outcome = "removed"
+                else:
+                    a.frontier_drop(task.article_id)
+                    outcome = "gone"
+            else:
+                # Raw page kept even when it cannot be read: reextract may manage later.
+                self._add_response(res, "article")
+                error = error or f"HTTP {res.status}"
+                if not task.revisit:
+                    a.frontier_failed(task.article_id, task.url, task.folder, error, utc_now())
+        setattr(s, outcome, getattr(s, outcome) + 1)
+        if outcome == "failed":
+            self._error(f"{task.url}: {error}")
+        self.emit("article", article_id=task.article_id, url=task.url, outcome=outcome,
+                  status=res.status if res else None, error=error if outcome == "failed" else None)
+
+    # -- the walker ------------------------------------------------------------
+    def _put(self, q: queue.Queue[Any], item: Any) -> bool:
+        while not self.stop.is_set():
+            try:
+                q.put(item, timeout=_POLL)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _walker(self, folders: list[str]) -> None:
+        reader: Archive | None = None
+        try:
+            reader = open_archive(self.archive.path, readonly=True)
+            self._walk(reader, folders)
+        except BaseException as exc:  # noqa: BLE001 - reported to the writer, which stops the run
+            if not self.stop.is_set():
+                self._put(self.results, _Crashed("walker", exc))
+        finally:
+            if reader is not None:
+                reader.close()
+            for _ in range(max(1, self.options.concurrency)):
+                # Workers must learn the walk is over even when stopping.
+                while True:
+                    try:
+                        self.work.put(None, timeout=_POLL)
+                        break
+                    except queue.Full:
+                        if self.stop.is_set():
+                            try:
+                                self.work.get_nowait()
+                            except queue.Empty:
+                                pass
+
+    def _walk(self, reader: Archive, folders: list[str]) -> None:
+        o = self.options
+        queued: set[str] = set()
+        listed: set[str] = set()
+        budget = o.max_articles if o.max_articles is not None else -1
+
+        def queue_new(aid: str, url: str, folder: str | None) -> bool:
+            nonlocal budget
+            if budget == 0 or aid in queued:
+                return budget != 0
+            queued.add(aid)
+            if budget > 0:
+                budget -= 1
+            return self._put(self.work, _Task(aid, url, folder))
+
+        # 1. What earlier runs discovered and did not finish.
+        for aid, url, folder in reader.frontier(None if o.full else o.max_attempts):
+            if not queue_new(aid, url, folder) or self.stop.is_set():
+                return
+        # 2. The folders.
+        for folder in folders:
+            if self.stop.is_set() or budget == 0:
+                break
+            self._walk_folder(reader, folder, queued, listed, queue_new)
+        if self.stop.is_set():
+            return
+        # 3. Revisits: recent articles, and on a full walk those no listing showed.
+        revisits: list[tuple[str, str, str | None, str | None, str | None]] = []
+        if o.revisit_days > 0:
+            cutoff = (datetime.now(UTC) + timedelta(hours=7) - timedelta(days=o.revisit_days)).strftime("%Y-%m-%d")
+            revisits += reader.revisit_candidates(cutoff)
+        if o.full and not o.folders and budget != 0:
+            revisits += reader.articles_not_in(listed)
+        for aid, url, folder, etag, last_modified in revisits:
+            if aid in queued:
+                continue
+            queued.add(aid)
+            if not self._put(self.work, _Task(aid, url, folder, True, etag, last_modified)):
+                return
+
+    def _walk_folder(
+        self,
+        reader: Archive,
+        folder: str,
+        queued: set[str],
+        listed: set[str],
+        queue_new: Callable[[str, str, str | None], bool],
+    ) -> None:
+        o = self.options
+        since = o.since.isoformat() if o.since else None
+        walked_before = reader.folder_state(self.profile.site, folder) is not None
+        url: str | None = folder_url(self.fetch_profile, folder, 1)
+        page, pages, complete, stopped = 0, 0, False, "end"
+        seen_pages: set[str] = set()
+        while url is not None:
+            if self.stop.is_set():
+                return
+            if pages >= o.max_pages:
+                stopped = "max-pages"
+                break
+            page += 1
+            seen_pages.add(url)
+            try:
+                res = self.fetcher.get(url)
+            except FetchError as exc:
+                self._put(self.results, _ListingDone(folder, page, None, [], f"{url}: {exc}"))
+                stopped = "error"
+                break
+            pages += 1
+            if res.status != 200:
+                err = None if (res.status == 404 and page > 1) else f"{url}: HTTP {res.status}"
+                self._put(self.results, _ListingDone(folder, page, res, [], err))
+                stopped, complete = ("error", False) if err else ("end", True)
+                break
+            listing = parse_listing(res.body, res.url, self.profile)
+            items = listing.items
+            ids = [it.ref.article_id for it in items]
+            held = reader.held(ids)
+            known_before = held | queued
+            fresh = [
+                it for it in items
+                if it.ref.article_id not in known_before and (since is None or it.date is None or it.date >= since)
+            ]
+            new = [(it.ref.article_id, it.ref.url, folder) for it in fresh]
+            listed.update(ids)
+            if not self._put(self.results, _ListingDone(folder, page, res, new)):
+                return
+            for aid, aurl, afolder in new:
+                if not queue_new(aid, aurl, afolder):
+                    break
+            if o.max_articles is not None and len(queued) >= o.max_articles and fresh:
+                stopped = "max-articles"
+                break
+            if since and items and all(it.date is not None and it.date < since for it in items):
+                stopped = "since"
+                break
+            if walked_before and not o.full and items and all(i in known_before for i in ids):
+                stopped = "known"
+                break
+            nxt = listing.next_url
+            if not items or nxt is None or nxt in seen_pages or not self.fetcher.on_site(nxt):
+                complete = True
+                break
+            url = nxt
+        self._put(self.results, _FolderDone(folder, pages, complete, stopped))
+
+    # -- the workers -----------------------------------------------------------
+    def _worker(self) -> None:
+        reader: Archive | None = None
+        try:
+            if self.options.assets:
+                reader = open_archive(self.archive.path, readonly=True)
+            while True:
+                try:
+                    task = self.work.get(timeout=_POLL)
+                except queue.Empty:
+                    if self.stop.is_set():
+                        return
+                    continue
+                if task is None:
+                    break
+                done = self._fetch_article(task, reader)
+                if not self._put(self.results, done):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - reported to the writer
+            self._put(self.results, _Crashed("worker", exc))
+        finally:
+            if reader is not None:
+                reader.close()
+            self._put(self.results, _WORKER_DONE)
+
+    def _fetch_article(self, task: _Task, reader: Archive | None) -> _ArticleDone:
+        try:
+            res = self.fetcher.get(task.url, etag=task.etag, last_modified=task.last_modified)
+        except FetchError as exc:
+            return _ArticleDone(task, error=str(exc))
+        done = _ArticleDone(task, res)
+        if res.status != 200:
+            return done
+        try:
+            done.record = extract_page(res.body, task.url, self.profile, dict(res.headers))
+        except ExtractError as exc:
+            done.error = f"extract: {exc}"
+            return done
+        except Exception as exc:  # noqa: BLE001 - an extractor bug must not lose the raw page
+            done.error = f"extractor failed: {type(exc).__name__}: {exc}"
+            return done
+        if self.options.assets and reader is not None:
+            done.assets = self._fetch_assets(res, reader)
+        return done
+
+    def _fetch_assets(self, res: FetchResult, reader: Archive) -> list[tuple[str, FetchResult | None, str | None]]:
+        out: list[tuple[str, FetchResult | None, str | None]] = []
+        for url in asset_urls(res.body, res.url, self.profile):
+            if not self.fetcher.on_site(url) and not self.fetcher.on_site(self.fetcher.site_url(url)):
+                continue
+            with self._asset_lock:
+                if url in self._assets_in_flight or reader.has_asset(url):
+                    out.append((url, None, None))  # already archived: just link it
+                    continue
+                self._assets_in_flight.add(url)
+            try:
+                ares = self.fetcher.get(url, max_bytes=self.options.max_asset)
+                out.append((url, ares, None if ares.status == 200 else f"HTTP {ares.status}"))
+            except FetchError as exc:
+                out.append((url, None, str(exc)))
+        return out
+
+
+def crawl(
+    db_path: str | Path,
+    profile: Profile | None = None,
+    options: CrawlOptions | None = None,
+    events: Callable[[Event], None] | None = None,
+) -> CrawlSummary:
+    """Archive (or bring up to date) the site of ``profile`` into the database at ``db_path``.
+
+    Raises :class:`LockedError` when another crawl holds the database,
+    :class:`StoreError` when it cannot be written (the archive stays as it was
+    before the failing article), :class:`FetchError` when the site cannot be
+    reached at all. Failures of single pages are counted in the summary.
+    """
+    profile = profile or load_profile()
+    options = options or CrawlOptions()
+    with CrawlLock(db_path):
+        archive = open_archive(db_path)
+        try:
+            return _Crawl(archive, profile, options, events).run()
+        finally:
+            archive.close()
+
+
+@dataclass(slots=True)
+class ReextractSummary:
+    articles: int = 0
+    changed: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def reextract(
+    db_path: str | Path,
+    profile: Profile | None = None,
+    events: Callable[[Event], None] | None = None,
+) -> ReextractSummary:
+    """Re-run the current extractor over every stored version's raw page (no network).
+
+    Each version's record is rewritten from its own page; the article's
+    current record becomes its latest version's. One transaction per article.
+    """
+    profile = profile or load_profile()
+    summary = ReextractSummary()
+    with CrawlLock(db_path):
+        archive = open_archive(db_path, create=False)
+        try:
+            for article_id in archive.article_ids():
+                before = archive.current_record(article_id)
+                try:
+                    with archive.transaction():
+                        latest: Article | None = None
+                        for version_id, url, headers, body in archive.stored_versions(article_id):
+                            canonical = before.url if before and before.url else url
+                            latest = extract_page(body, canonical, profile, dict(headers))
+                            archive.rewrite_version(version_id, latest)
+                        if latest is not None:
+                            archive.replace_current_record(article_id, latest)
+                except StoreError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - one unreadable page must not stop the upgrade
+                    summary.failed += 1
+                    if len(summary.errors) < 20:
+                        summary.errors.append(f"{article_id}: {exc}")
+                    continue
+                summary.articles += 1
+                if latest is not None and (before is None or content_hash(before) != content_hash(latest)):
+                    summary.changed += 1
+                if events:
+                    events(Event("reextract", {"article_id": article_id}))
+        finally:
+            archive.close()
+    return summary
