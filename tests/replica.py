@@ -222,7 +222,7 @@ class Replica:
             pass
 
         Handler.replica = replica
-        self._server = ThreadingHTTPServer((self.host, 0), Handler)
+        self._server = _QuietServer((self.host, 0), Handler)
         self._server.daemon_threads = True
         self._server.block_on_close = False
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -273,6 +273,11 @@ class Replica:
                 if fault == "error":
                     fault = f"error:{self._random.choice(f.error_statuses)}"
             return fault
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # clients that hang up mid-answer (timeouts, caps) are part of the tests
 
 
 _BOMBS: dict[int, bytes] = {}

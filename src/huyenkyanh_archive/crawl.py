@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 from . import extract as _extract_pkg
 from .discover import asset_urls, folder_url, parse_listing
 from .errors import ExtractError, FetchError, StoreError
-from .fetch import DEFAULT_USER_AGENT, Fetcher, FetchEvent, FetchOptions, FetchResult, utc_now
+from .fetch import DEFAULT_USER_AGENT, DisallowedError, Fetcher, FetchEvent, FetchOptions, FetchResult, utc_now
 from .lock import CrawlLock
 from .profile import Profile, load_profile
 from .record import Article
@@ -93,6 +93,7 @@ class CrawlSummary:
     unchanged: int = 0
     removed: int = 0
     gone: int = 0  # discovered but answering 404/410 before it was ever archived
+    disallowed: int = 0  # listed articles robots.txt forbids: never fetched
     failed: int = 0
     listing_pages: int = 0
     listing_failures: int = 0
@@ -155,6 +156,11 @@ class _FolderDone:
     pages: int
     complete: bool
     stopped: str
+
+
+@dataclass(slots=True)
+class _Disallowed:
+    urls: list[str]
 
 
 @dataclass(slots=True)
@@ -293,6 +299,10 @@ class _Crawl:
                 self.emit("folder", folder=item.folder, pages=item.pages, complete=item.complete, stopped=item.stopped)
             elif isinstance(item, _ArticleDone):
                 self._write_article(item)
+            elif isinstance(item, _Disallowed):
+                self.summary.disallowed += len(item.urls)
+                for url in item.urls:
+                    self.emit("disallowed", url=url)
 
     # -- writing -------------------------------------------------------------
     def _add_response(self, res: FetchResult, kind: str) -> int:
@@ -473,6 +483,10 @@ class _Crawl:
             seen_pages.add(url)
             try:
                 res = self.fetcher.get(url)
+            except DisallowedError:
+                self._put(self.results, _Disallowed([url]))
+                stopped = "disallowed"
+                break
             except FetchError as exc:
                 self._put(self.results, _ListingDone(folder, page, None, [], f"{url}: {exc}"))
                 stopped = "error"
@@ -492,6 +506,10 @@ class _Crawl:
                 it for it in items
                 if it.ref.article_id not in known_before and (since is None or it.date is None or it.date >= since)
             ]
+            allowed = [it for it in fresh if self.fetcher.allowed(it.ref.url)]
+            if len(allowed) < len(fresh):
+                self._put(self.results, _Disallowed([it.ref.url for it in fresh if it not in allowed]))
+                fresh = allowed
             new = [(it.ref.article_id, it.ref.url, folder) for it in fresh]
             listed.update(ids)
             if not self._put(self.results, _ListingDone(folder, page, res, new)):

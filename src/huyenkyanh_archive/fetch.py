@@ -380,13 +380,14 @@ class Fetcher:
                 return result  # a 3xx without a usable Location is itself the answer
             seen.append(current)
             redirects.append(result)
-            if target in seen or self.site_url(target) in seen:
+            if not self.on_site(target):
+                raise OffSiteError(f"{url}: redirect to off-site {target} refused")
+            target = self.site_url(target)
+            if target in seen:
                 raise FetchError(f"{url}: redirect loop via {target}")
             if len(redirects) > self.options.max_redirects:
                 raise FetchError(f"{url}: more than {self.options.max_redirects} redirects")
-            if not self.on_site(target):
-                raise OffSiteError(f"{url}: redirect to off-site {target} refused")
-            current = self.site_url(target)
+            current = target
 
     def _attempts(self, url: str, headers: dict[str, str], cap: int) -> FetchResult:
         o = self.options

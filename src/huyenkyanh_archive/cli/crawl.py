@@ -1,0 +1,173 @@
+"""``kyanh-archive crawl`` and ``kyanh-archive reextract``.
+
+Exit codes (README "crawl"): 0 done; 3 done, but some pages failed after
+their retries (they stay queued for the next run); 69 the site could not be
+reached; 74 the database cannot be written; 75 another crawl holds the
+database; 78 bad site profile; 2 bad option; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ..crawl import CrawlOptions, CrawlSummary, Event, crawl, reextract
+from ..fetch import DEFAULT_USER_AGENT
+from ..profile import load_profile
+from . import app, errors_as_exit, fail, stderr, stdout
+
+DEFAULT_DB = "kyanh-archive.db"
+EXIT_PARTIAL = 3
+
+
+def _parse_since(text: str | None) -> date | None:
+    if not text:
+        return None
+    parts = text.strip().split("-")
+    try:
+        if len(parts) == 1:
+            return date(int(parts[0]), 1, 1)
+        if len(parts) == 2:
+            return date(int(parts[0]), int(parts[1]), 1)
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        fail(f"--since {text!r}: expected YYYY-MM-DD (or YYYY-MM, YYYY)", 2)
+
+
+class _Progress:
+    """Folders walked and articles new/changed/unchanged/failed, with the rate, on stderr."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=stderr, transient=False
+        )
+        self.task = self.progress.add_task("starting", total=None)
+        self.counts = {"new": 0, "changed": 0, "unchanged": 0, "removed": 0, "gone": 0, "failed": 0}
+        self.folders = 0
+        self.pages = 0
+        self.retries = 0
+        self.started = time.monotonic()
+
+    def __call__(self, event: Event) -> None:
+        d = event.data
+        if event.kind == "article":
+            self.counts[d["outcome"]] = self.counts.get(d["outcome"], 0) + 1
+        elif event.kind == "listing":
+            self.pages += 1
+        elif event.kind == "folder":
+            self.folders += 1
+        elif event.kind == "retry":
+            self.retries += 1
+        elif event.kind == "error":
+            self.progress.console.print(f"[yellow]listing failed:[/yellow] {d.get('message')}")
+        c = self.counts
+        done = sum(c.values())
+        rate = done / max(1e-3, time.monotonic() - self.started)
+        self.progress.update(
+            self.task,
+            description=(
+                f"folders {self.folders} · pages {self.pages} · articles [green]{c['new']} new[/green], "
+                f"{c['changed']} changed, {c['unchanged']} unchanged, {c['removed']} removed, "
+                f"[red]{c['failed']} failed[/red] · {rate:.1f}/s · retries {self.retries}"
+            ),
+        )
+
+
+def _summary_line(s: CrawlSummary) -> str:
+    return (
+        f"{s.new} new, {s.changed} changed, {s.unchanged} unchanged, {s.removed} removed, {s.failed} failed"
+        f" ({s.listing_pages} listing pages, {s.listing_failures} failed; {s.requests} requests,"
+        f" {s.retries} retries, {s.elapsed:.1f}s)"
+    )
+
+
+@app.command("crawl")
+def crawl_cmd(
+    db: Annotated[Path, typer.Option("--db", help="The archive file (created if missing).")] = Path(DEFAULT_DB),
+    site: Annotated[
+        str | None, typer.Option("--site", help="Profile name, NAME:SITE (another portal of the platform) or a .toml file.")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Fetch the same site from another address (a mirror, a local copy).")
+    ] = None,
+    folder: Annotated[list[str] | None, typer.Option("--folder", help="Only this folder (repeatable).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only articles published on or after YYYY-MM-DD.")] = None,
+    max_articles: Annotated[int | None, typer.Option("--max-articles", min=1, help="Fetch at most N new articles.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Walk every listing page, not only up to known articles.")] = False,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Requests in flight.")] = 1,
+    delay: Annotated[float, typer.Option("--delay", min=0.0, help="Seconds between requests to the site.")] = 1.0,
+    revisit_days: Annotated[
+        float, typer.Option("--revisit-days", min=0.0, help="Re-check articles published this recently (0: never).")
+    ] = 14.0,
+    assets: Annotated[bool, typer.Option("--assets", help="Also archive same-host images and attachments.")] = False,
+    user_agent: Annotated[str, typer.Option("--user-agent", help="User-Agent header (name a contact).")] = DEFAULT_USER_AGENT,
+    retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per request.")] = 5,
+    backoff: Annotated[float, typer.Option("--backoff", min=0.0, help="First backoff, seconds (doubles).")] = 1.0,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout, seconds.")] = 30.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing but errors (for cron).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON event per line on stdout.")] = False,
+) -> None:
+    """Archive the portal into one SQLite file, or bring the archive up to date."""
+    options = CrawlOptions(
+        folders=tuple(folder or ()),
+        since=_parse_since(since),
+        max_articles=max_articles,
+        full=full,
+        concurrency=concurrency,
+        delay=delay,
+        user_agent=user_agent,
+        base_url=base_url.rstrip("/") if base_url else None,
+        revisit_days=revisit_days,
+        assets=assets,
+        retries=retries,
+        backoff_base=backoff,
+        read_timeout=timeout,
+    )
+    progress: _Progress | None = None
+    if as_json:
+        def events(ev: Event) -> None:
+            sys.stdout.write(ev.to_json() + "\n")
+            sys.stdout.flush()
+    elif not quiet:
+        progress = _Progress()
+        events = progress
+    else:
+        events = None
+    with errors_as_exit():
+        profile = load_profile(site)
+        if base_url and not base_url.startswith(("http://", "https://")):
+            fail(f"--base-url {base_url!r}: give an http:// or https:// address", 2)
+        if progress is not None:
+            with progress.progress:
+                summary = crawl(db, profile, options, events)
+        else:
+            summary = crawl(db, profile, options, events)
+    if not summary.ok:
+        first = f"; first: {summary.errors[0]}" if summary.errors else ""
+        print(f"kyanh-archive: crawl incomplete: {_summary_line(summary)}{first}", file=sys.stderr)
+        raise typer.Exit(EXIT_PARTIAL)
+    if not quiet and not as_json:
+        stdout.print(f"[bold]{db}[/bold]: {_summary_line(summary)}")
+
+
+@app.command("reextract")
+def reextract_cmd(
+    db: Annotated[Path, typer.Option("--db", help="The archive file.")] = Path(DEFAULT_DB),
+    site: Annotated[str | None, typer.Option("--site", help="Profile name, NAME:SITE or a .toml file.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing but errors.")] = False,
+) -> None:
+    """Re-run the current extractor over every stored raw page (no network)."""
+    with errors_as_exit():
+        summary = reextract(db, load_profile(site))
+    if summary.failed:
+        print(f"kyanh-archive: {summary.failed} article(s) could not be re-extracted; first: {summary.errors[0]}",
+              file=sys.stderr)
+        raise typer.Exit(EXIT_PARTIAL)
+    if not quiet:
+        stdout.print(f"{db}: {summary.articles} articles re-extracted, {summary.changed} records changed")
