@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from replica import Replica
-
 from huyenkyanh_archive.crawl import CrawlOptions
 from huyenkyanh_archive.profile import Profile, load_profile
+from replica import Replica
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 SITE_BASE = "http://kyanh.hatinh.gov.vn"

@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from render import article_path, load_corpus
-from replica import Faults, Replica
 
 from huyenkyanh_archive.errors import FetchError
 from huyenkyanh_archive.fetch import (
@@ -24,6 +22,8 @@ from huyenkyanh_archive.fetch import (
     parse_retry_after,
 )
 from huyenkyanh_archive.profile import load_profile
+from render import article_path, load_corpus
+from replica import Faults, Replica
 
 CORPUS = load_corpus()
 PATH = article_path(CORPUS[0])

@@ -45,7 +45,7 @@ class _Progress:
 
     def __init__(self) -> None:
         self.progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=stderr, transient=False
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=stderr, transient=True
         )
         self.task = self.progress.add_task("starting", total=None)
         self.counts = {"new": 0, "changed": 0, "unchanged": 0, "removed": 0, "gone": 0, "failed": 0}
@@ -72,9 +72,9 @@ class _Progress:
         self.progress.update(
             self.task,
             description=(
-                f"folders {self.folders} · pages {self.pages} · articles [green]{c['new']} new[/green], "
-                f"{c['changed']} changed, {c['unchanged']} unchanged, {c['removed']} removed, "
-                f"[red]{c['failed']} failed[/red] · {rate:.1f}/s · retries {self.retries}"
+                f"folders {self.folders} pages {self.pages} | [green]{c['new']} new[/green] {c['changed']} changed "
+                f"{c['unchanged']} same {c['removed']} removed [red]{c['failed']} failed[/red] | {rate:.1f}/s"
+                f" | retries {self.retries}"
             ),
         )
 
@@ -134,7 +134,7 @@ def crawl_cmd(
         def events(ev: Event) -> None:
             sys.stdout.write(ev.to_json() + "\n")
             sys.stdout.flush()
-    elif not quiet:
+    elif not quiet and stderr.is_terminal:
         progress = _Progress()
         events = progress
     else:

@@ -1,0 +1,133 @@
+"""``kyanh-archive crawl`` as cron runs it: in a subprocess, killed, locked, quiet, JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crawl_support import archive_health, cli, cli_argv, cli_env
+from huyenkyanh_archive.lock import CrawlLock, lock_path
+from render import load_corpus
+from replica import Faults, Replica
+
+CORPUS = load_corpus()
+
+
+@pytest.fixture
+def replica() -> Iterator[Replica]:
+    with Replica(CORPUS, per_page=4) as rep:
+        yield rep
+
+
+def crawl_args(db: Path, replica: Replica, *extra: str) -> list[str]:
+    return ["crawl", "--db", str(db), "--base-url", replica.base_url, "--delay", "0", "--revisit-days", "0",
+            "--backoff", "0.01", "--timeout", "2", *extra]
+
+
+def test_crawl_then_quiet_sync_prints_nothing(replica: Replica, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    first = cli(*crawl_args(db, replica))
+    assert first.returncode == 0, first.stderr
+    assert f"{len(CORPUS)} new" in first.stdout
+    again = cli(*crawl_args(db, replica, "--quiet"))
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
+
+
+def test_json_is_one_event_per_line(replica: Replica, tmp_path: Path) -> None:
+    out = cli(*crawl_args(tmp_path / "a.db", replica, "--json"))
+    assert out.returncode == 0, out.stderr
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "start" and kinds[-1] == "end"
+    assert kinds.count("article") == len(CORPUS)
+    assert events[-1]["new"] == len(CORPUS) and events[-1]["status"] == "ok"
+
+
+def test_failures_give_one_line_on_stderr_and_exit_3(tmp_path: Path) -> None:
+    faults = Faults(error_rate=1.0, max_per_path=100, spare=lambda p: "/read/kinh-te/" not in p)
+    with Replica(CORPUS, per_page=4, faults=faults) as rep:
+        out = cli(*crawl_args(tmp_path / "a.db", rep, "--quiet", "--retries", "1"))
+    assert out.returncode == 3
+    assert out.stdout == ""
+    assert len(out.stderr.strip().splitlines()) == 1 and "failed" in out.stderr
+
+
+def test_second_crawl_exits_75_naming_the_holder(replica: Replica, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with CrawlLock(db):
+        out = cli(*crawl_args(db, replica))
+    assert out.returncode == 75
+    assert f"pid {os.getpid()}" in out.stderr and socket.gethostname() in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert replica.log == []  # not a single request
+
+
+def test_two_crawls_at_once_one_exits_75(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with Replica(CORPUS, per_page=4, faults=Faults(latency=0.05)) as rep:
+        first = subprocess.Popen([*cli_argv(), *crawl_args(db, rep)], env=cli_env(),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 20
+        while not rep.log and time.monotonic() < deadline:
+            time.sleep(0.02)
+        second = cli(*crawl_args(db, rep))
+        first_out = first.communicate(timeout=60)
+    assert second.returncode == 75 and "another crawl" in second.stderr
+    assert first.returncode == 0, first_out[1]
+
+
+def test_stale_lock_of_a_dead_process_is_taken_over(replica: Replica, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    lock_path(db).write_text(json.dumps({"pid": dead.pid, "host": socket.gethostname(), "started": "2026-01-01"}))
+    out = cli(*crawl_args(db, replica))
+    assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.parametrize("kill_after", [3, 12, 25])
+def test_sigkill_mid_crawl_then_rerun_is_complete(tmp_path: Path, kill_after: int) -> None:
+    db = tmp_path / "a.db"
+    with Replica(CORPUS, per_page=4, faults=Faults(latency=0.01)) as rep:
+        proc = subprocess.Popen([*cli_argv(), *crawl_args(db, rep, "--concurrency", "2", "--quiet")],
+                                env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while len(rep.log) < kill_after and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        assert proc.returncode == -signal.SIGKILL  # killed mid-run, not finished
+        killed = archive_health(db) if db.exists() else None
+        if killed is not None:
+            assert killed["integrity"] == "ok" and killed["orphan_children"] == 0
+            assert killed["articles_without_version"] == 0
+        with open_db(db) as conn:
+            held_after_kill = {r[0] for r in conn.execute("SELECT article_id FROM articles")} if killed else set()
+        assert len(held_after_kill) < len(CORPUS)
+        rep.clear_log()
+        out = cli(*crawl_args(db, rep, "--quiet"))
+        assert out.returncode == 0, out.stderr
+        refetched = {e.path.rsplit("/", 1)[1] for e in rep.article_requests()}
+    assert not refetched & held_after_kill  # nothing stored was fetched again
+    health = archive_health(db)
+    assert health["integrity"] == "ok" and health["foreign_key_errors"] == 0
+    assert health["articles"] == health["distinct_ids"] == len(CORPUS)
+    assert health["multi_version"] == 0 and health["orphan_children"] == 0 and health["frontier"] == 0
+    assert health["fts_rows"] == len(CORPUS)
+
+
+def open_db(db: Path):  # type: ignore[no-untyped-def]
+    import sqlite3
+    from contextlib import closing
+
+    if not db.exists():
+        return closing(sqlite3.connect(":memory:"))
+    return closing(sqlite3.connect(db))

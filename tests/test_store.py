@@ -1,0 +1,149 @@
+"""The archive database: versions, removal, FTS, atomic articles, crawl state, full disk."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from huyenkyanh_archive.errors import StoreError
+from huyenkyanh_archive.record import Article, Attendee, Image, RelatedLink
+from huyenkyanh_archive.store import SCHEMA_VERSION, StoredResponse, open_archive
+
+URL = "http://kyanh.hatinh.gov.vn/kyanh/portal/read/tin-tuc-khac/news/x.html/20230203143649"
+
+
+def record(title: str = "Huyện Kỳ Anh triển khai kế hoạch", body: str = "Đồng chí Hồ Huy Thành chủ trì.") -> Article:
+    return Article(
+        source=URL, url=URL, article_id="20230203143649", category="Tin tức khác", title=title,
+        published_at="2023-02-03T09:33:00+07:00", date_text="09:33 03/02/2023", lead="Sáng 2/2, UBND huyện họp.",
+        body=body, images=[Image("/kyanh/portal/images/a.jpg", "Quang cảnh hội nghị")], byline="Trà Giang - Anh Đức",
+        authors=["Trà Giang", "Anh Đức"],
+        attendees=[Attendee("Hồ Huy Thành", ["Bí thư Huyện ủy"]),
+                   Attendee("Nguyễn Tiến Hùng", ["Phó Bí thư Huyện ủy", "Chủ tịch UBND huyện"])],
+        related=[RelatedLink("http://kyanh.hatinh.gov.vn/kyanh/portal/read/a/news/b.html/20230101000000", "Tin cũ")],
+    )
+
+
+def save(archive, rec: Article, body: bytes = b"<html>page</html>") -> str:  # type: ignore[no-untyped-def]
+    with archive.transaction():
+        rid = archive.add_response(StoredResponse(URL, 200, {"ETag": '"1"'}, body, "2026-01-01T00:00:00Z"))
+        return archive.save_article(rec, article_id="20230203143649", response_id=rid,
+                                    fetched_at="2026-01-01T00:00:00Z", folder="tin-tuc-khac", etag='"1"')
+
+
+def test_new_unchanged_changed_versions(tmp_path: Path) -> None:
+    with open_archive(tmp_path / "a.db") as a:
+        assert save(a, record()) == "new"
+        assert save(a, record()) == "unchanged"
+        assert save(a, record(title="Tiêu đề đã sửa"), b"<html>edited</html>") == "changed"
+        rows = a.conn.execute("SELECT version, json_extract(record, '$.title') FROM versions ORDER BY version").fetchall()
+        assert rows == [(1, "Huyện Kỳ Anh triển khai kế hoạch"), (2, "Tiêu đề đã sửa")]
+        assert a.conn.execute("SELECT title, version_count FROM articles").fetchone() == ("Tiêu đề đã sửa", 2)
+        # Both raw pages kept, each once.
+        assert a.conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 2
+        assert a.current_record("20230203143649").title == "Tiêu đề đã sửa"  # type: ignore[union-attr]
+
+
+def test_children_rows_follow_the_current_record(tmp_path: Path) -> None:
+    with open_archive(tmp_path / "a.db") as a:
+        save(a, record())
+        roles = a.conn.execute("SELECT name, role FROM attendees ORDER BY position, id").fetchall()
+        assert roles == [("Hồ Huy Thành", "Bí thư Huyện ủy"), ("Nguyễn Tiến Hùng", "Phó Bí thư Huyện ủy"),
+                         ("Nguyễn Tiến Hùng", "Chủ tịch UBND huyện")]
+        assert [r[0] for r in a.conn.execute("SELECT name FROM authors ORDER BY position")] == ["Trà Giang", "Anh Đức"]
+        rec = record()
+        rec.attendees = rec.attendees[:1]
+        save(a, rec)
+        assert a.conn.execute("SELECT count(*) FROM attendees").fetchone()[0] == 1
+
+
+def test_fts_is_diacritic_folded_and_follows_edits(tmp_path: Path) -> None:
+    with open_archive(tmp_path / "a.db") as a:
+        save(a, record())
+        hits = lambda q: a.conn.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", (q,)).fetchall()  # noqa: E731
+        assert hits("trien khai") and hits("huy thanh")
+        save(a, record(title="Ra quân làm đường", body="Không còn tên cũ."))
+        assert not hits("trien khai") and hits("ra quan")
+
+
+def test_removed_is_marked_never_deleted(tmp_path: Path) -> None:
+    with open_archive(tmp_path / "a.db") as a:
+        save(a, record())
+        with a.transaction():
+            assert a.mark_removed("20230203143649", "2026-02-01T00:00:00Z")
+        assert a.conn.execute("SELECT removed_at, title FROM articles").fetchone() == (
+            "2026-02-01T00:00:00Z", "Huyện Kỳ Anh triển khai kế hoạch")
+        assert save(a, record()) == "unchanged"  # it came back
+        assert a.conn.execute("SELECT removed_at FROM articles").fetchone() == (None,)
+
+
+def test_a_failed_article_transaction_leaves_nothing(tmp_path: Path) -> None:
+    with open_archive(tmp_path / "a.db") as a:
+        with pytest.raises(RuntimeError), a.transaction():
+            a.add_response(StoredResponse(URL, 200, {}, b"body", "t"))
+            a.save_article(record(), article_id="20230203143649", response_id=None, fetched_at="t")
+            raise RuntimeError("killed between writes")
+        for table in ("responses", "blobs", "articles", "versions", "attendees", "authors"):
+            assert a.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+        assert a.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'trien'").fetchone()[0] == 0
+
+
+def test_frontier_and_folders(tmp_path: Path) -> None:
+    with open_archive(tmp_path / "a.db") as a:
+        with a.transaction():
+            a.add_frontier([("20230203143649", URL, "tin-tuc-khac"), ("20230101000000", URL + "x", None)], "t")
+            a.add_frontier([("20230203143649", URL, "kinh-te")], "t")  # rediscovered: still one entry
+        assert len(a.frontier()) == 2
+        save(a, record())  # archiving removes it from the frontier
+        assert [f[0] for f in a.frontier()] == ["20230101000000"]
+        with a.transaction():
+            a.add_frontier([("20230203143649", URL, None)], "t")  # held: not added back
+            a.frontier_failed("20230101000000", URL + "x", None, "HTTP 500", "t")
+        assert [f[0] for f in a.frontier()] == ["20230101000000"]
+        assert a.frontier(max_attempts=1) == []
+        assert a.folder_state("kyanh", "kinh-te") is None
+        with a.transaction():
+            a.folder_walked("kyanh", "kinh-te", 3, True, "t1")
+            a.folder_walked("kyanh", "kinh-te", 1, False, "t2")  # a later short walk keeps the mark
+        assert a.folder_state("kyanh", "kinh-te") == "t1"
+
+
+def test_reopen_keeps_schema_version(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    open_archive(db).close()
+    with open_archive(db) as a:
+        assert a.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert a.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    with pytest.raises(StoreError, match="newer"):
+        open_archive(db)
+
+
+def test_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with open_archive(db) as a:
+        save(a, record())
+        pages = a.conn.execute("PRAGMA page_count").fetchone()[0]
+        a.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        with pytest.raises(StoreError, match="full"), a.transaction():
+            # Random bytes do not compress: far more than two pages.
+            a.add_response(StoredResponse(URL, 200, {}, os.urandom(200_000), "t"))
+        assert a.conn.execute("SELECT count(*) FROM responses").fetchone()[0] == 1
+    with open_archive(db) as a:  # space freed (a new connection has no cap): writing works again
+        save(a, record(title="Sau khi giải phóng dung lượng"))
+        assert a.conn.execute("SELECT count(*) FROM versions").fetchone()[0] == 2
+
+
+def test_missing_directory_and_missing_db_are_one_line_errors(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        open_archive(tmp_path / "nope" / "a.db")
+    with pytest.raises(StoreError, match="no such archive"):
+        open_archive(tmp_path / "b.db", readonly=True)
