@@ -1,8 +1,7 @@
 """Test archives for the query, people and export tests.
 
-- :func:`build_page_archive`: every corpus article rendered as a portal page,
-  extracted by the real extractor and stored with its raw response, the way
-  the crawler stores it.
+- :func:`build_page_archive`: the crawler's archive of the loopback replica
+  serving every corpus article (real pages, real extractor, real responses).
 - :func:`build_people_archive`: records built directly (the corpus's annotated
   attendees plus synthetic namesakes and role changes), to test the people
   layer apart from the people extractor.
@@ -16,18 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawl_support import fast_options
+from huyenkyanh_archive.crawl import crawl
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.extract.roles import expand_role
+from huyenkyanh_archive.profile import load_profile
 from huyenkyanh_archive.record import Article, Attendee
-from huyenkyanh_archive.store import Archive, StoredResponse, open_archive
-from render import folder_of, load_corpus, render_portal_article
-
-HEADERS = {
-    "Server": "Microsoft-IIS/8.5",
-    "Content-Type": "text/html; charset=utf-8",
-    "X-Powered-By": "ASP.NET",
-}
-REQUEST_HEADERS = {"User-Agent": "kyanh-archive/test", "Accept": "text/html", "Accept-Encoding": "gzip, deflate"}
+from huyenkyanh_archive.store import open_archive
+from render import load_corpus
+from replica import Replica
 
 
 def plain(text: str) -> str:
@@ -41,79 +37,26 @@ class Page:
     article: dict[str, Any]
     body: bytes
     record: Article
-    fetched_at: str
-
-
-def fetched_at_for(article: dict[str, Any]) -> str:
-    # A fetch some days after publication, in the crawler's format.
-    day = (article.get("published_at") or "2023-01-01")[:10]
-    return f"{day}T09:30:00.123456Z"
-
-
-def corpus_pages() -> list[Page]:
-    pages = []
-    for art in load_corpus():
-        body = render_portal_article(art).encode("utf-8")
-        record = extract_article(body, url=art["url"], source=art["url"])
-        pages.append(Page(art, body, record, fetched_at_for(art)))
-    return pages
 
 
 def article_id_of(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1]
 
 
-def store_page(archive: Archive, page: Page) -> None:
-    url = page.article["url"]
-    with archive.transaction():
-        rid = archive.add_response(
-            StoredResponse(
-                url=url,
-                status=200,
-                headers={**HEADERS, "Content-Length": str(len(page.body))},
-                body=page.body,
-                fetched_at=page.fetched_at,
-                request_headers={"Host": "kyanh.hatinh.gov.vn", **REQUEST_HEADERS},
-            )
-        )
-        archive.save_article(
-            page.record,
-            article_id=page.record.article_id or article_id_of(url),
-            response_id=rid,
-            fetched_at=page.fetched_at,
-            folder=folder_of(page.article),
-        )
-
-
 def build_page_archive(path: Path) -> tuple[Path, list[Page]]:
-    pages = corpus_pages()
-    with open_archive(path) as archive:
-        for page in pages:
-            store_page(archive, page)
-        # A listing page too: responses that are not articles belong in the WARC as well.
-        with archive.transaction():
-            archive.add_response(
-                StoredResponse(
-                    url="http://kyanh.hatinh.gov.vn/kyanh/portal/folder/tin-tuc-su-kien",
-                    status=200,
-                    headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip", "Transfer-Encoding": "chunked"},
-                    body="<html><body>Danh sách tin</body></html>".encode(),
-                    fetched_at="2025-06-01T08:00:00.000001Z",
-                    kind="listing",
-                    request_headers=REQUEST_HEADERS,
-                )
-            )
-            # A 304 has no body: the WARC still records it.
-            archive.add_response(
-                StoredResponse(
-                    url=pages[0].article["url"],
-                    status=304,
-                    headers={"ETag": '"abc"'},
-                    body=b"",
-                    fetched_at="2025-06-02T08:00:00Z",
-                    request_headers={**REQUEST_HEADERS, "If-None-Match": '"abc"'},
-                )
-            )
+    """Crawl the loopback replica of the portal serving the whole corpus."""
+    corpus = load_corpus()
+    prof = load_profile()
+    # gzip on the wire, as the live portal serves: the WARC must still give the stored bytes.
+    with Replica(corpus, per_page=8, gzip_pages=True) as replica:
+        summary = crawl(path, prof, fast_options(replica))
+        if not summary.ok or summary.new != len(corpus):
+            raise RuntimeError(f"the fixture crawl failed: {summary.to_dict()}")
+        pages = []
+        for art in corpus:
+            body = replica.page_bytes(Replica.article_id(art))
+            record = extract_article(body, art["url"], profile=prof, source=art["url"])
+            pages.append(Page(art, body, record))
     return path, pages
 
 

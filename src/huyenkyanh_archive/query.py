@@ -215,22 +215,33 @@ def search(
             raise QueryError(f"--person {person!r}: nobody of that name in the archive; see `kyanh-archive people`")
         where.append(f"a.id IN (SELECT article FROM attendees WHERE name_key IN ({','.join('?' * len(keys))}))")
         params.extend(keys)
-    sql = (
-        f"SELECT a.id, a.article_id, a.url, a.title, a.published_at, a.category, bm25(articles_fts, {_BM25_WEIGHTS}) AS score"
-        f" FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE {' AND '.join(where)}"
-        " ORDER BY score, a.published_at DESC LIMIT ?"
-    )
+    filtered = len(where) > 1
+    if filtered:
+        ranked = (
+            f"SELECT a.id, bm25(articles_fts, {_BM25_WEIGHTS}) AS score FROM articles_fts"
+            f" JOIN articles a ON a.id = articles_fts.rowid WHERE {' AND '.join(where)} ORDER BY score LIMIT ?"
+        )
+    else:
+        # No join while ranking: every match is scored, so each per-row step counts.
+        ranked = f"SELECT rowid, bm25(articles_fts, {_BM25_WEIGHTS}) AS score FROM articles_fts WHERE articles_fts MATCH ? ORDER BY score LIMIT ?"
     try:
-        top = archive.conn.execute(sql, (*params, limit)).fetchall()
+        top = archive.conn.execute(ranked, (*params, limit)).fetchall()
         if not top:
             return []
+        ids = [r[0] for r in top]
+        marks = ",".join("?" * len(ids))
+        meta = {
+            r[0]: r[1:]
+            for r in archive.conn.execute(
+                f"SELECT id, article_id, url, title, published_at, category FROM articles WHERE id IN ({marks})", ids
+            )
+        }
         # Snippets for the page of hits only: computing them inside the ranked query
         # would build one for every match before the sort.
-        ids = [r[0] for r in top]
         snippets = dict(
             archive.conn.execute(
                 f"SELECT rowid, snippet(articles_fts, -1, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}', '…', 24)"
-                f" FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({','.join('?' * len(ids))})",
+                f" FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})",
                 (match, *ids),
             ).fetchall()
         )
@@ -239,10 +250,11 @@ def search(
         if "fts5" in text or "syntax" in text:
             raise QueryError(f"malformed query {query!r}: {text}") from None
         raise StoreError(f"{archive.path}: {text}") from None
-    return [
-        SearchHit(article_id, url, title, _date(published), cat, snippets.get(pk, ""), score)
-        for pk, article_id, url, title, published, cat, score in top
-    ]
+    hits = []
+    for pk, score in top:
+        article_id, url, title, published, cat = meta[pk]
+        hits.append(SearchHit(article_id, url, title, _date(published), cat, snippets.get(pk, ""), score))
+    return hits
 
 
 # -- people --------------------------------------------------------------------
