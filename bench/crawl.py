@@ -1,0 +1,141 @@
+"""Crawl benchmark: a loopback replica of N articles with 20 ms latency a response.
+
+    python bench/crawl.py                  # 2,000 and 10,000 articles
+    python bench/crawl.py --sizes 2000     # one size
+
+For each size: first the replica alone (several client threads, no crawler)
+to show it serves several times the rate asked of the crawler; then a full
+crawl (``kyanh-archive crawl --delay 0 --concurrency 8``) in a subprocess:
+articles/s, peak RSS of the crawl process (``wait4``), requests per
+article; then an incremental run with no change: requests made (goal: one
+per folder plus robots.txt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from render import article_path, load_corpus  # noqa: E402
+from replica import Faults, Replica, synthetic_articles  # noqa: E402
+
+GOAL_RATE = 150.0  # articles/s asked of the crawler
+LATENCY = 0.020
+
+
+def replica_capacity(rep: Replica, paths: list[str], seconds: float = 2.0, clients: int = 32) -> float:
+    """Requests/s the replica serves to plain keep-alive clients (no crawler)."""
+    host, port = rep.base_url.removeprefix("http://").split(":")
+    stop = time.monotonic() + seconds
+    counts = [0] * clients
+
+    def client(i: int) -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        n = i
+        while time.monotonic() < stop:
+            conn.request("GET", paths[n % len(paths)])
+            conn.getresponse().read()
+            counts[i] += 1
+            n += clients
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.monotonic() - t0)
+
+
+def run_crawl(db: Path, rep: Replica, *extra: str) -> tuple[dict, float, float]:
+    """(end event, wall seconds, peak RSS MB) of one ``kyanh-archive crawl`` process."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    argv = [sys.executable, "-c", "from huyenkyanh_archive.cli import app; app()", "crawl", "--db", str(db),
+            "--base-url", rep.base_url, "--delay", "0", "--concurrency", "8", "--json", *extra]
+    out = tempfile.TemporaryFile()
+    t0 = time.monotonic()
+    proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    out.seek(0)
+    lines = out.read().decode().splitlines()
+    end = json.loads(lines[-1]) if lines else {}
+    if proc.returncode != 0 or end.get("event") != "end":
+        raise SystemExit(f"crawl failed ({proc.returncode}): {err.strip()[-500:]}")
+    return end, wall, usage.ru_maxrss / 1024  # Linux: KB
+
+
+def bench(size: int, corpus: list[dict]) -> dict:
+    articles = synthetic_articles(size, corpus, seed=size)
+    work = Path(tempfile.mkdtemp(prefix="kyanh-bench-"))
+    try:
+        with Replica(articles, per_page=10, faults=Faults(latency=LATENCY)) as rep:
+            capacity = replica_capacity(rep, [article_path(a) for a in articles[:500]])
+            rep.clear_log()
+            db = work / "bench.db"
+            end, wall, rss = run_crawl(db, rep)
+            full_requests = len(rep.log)
+            rep.clear_log()
+            end2, wall2, rss2 = run_crawl(db, rep)
+            sync_requests = len(rep.log)
+            folders = len(rep.folders())
+        db_mb = sum(f.stat().st_size for f in work.iterdir()) / 1e6
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    rate = end["new"] / end["elapsed"]
+    asked = GOAL_RATE * full_requests / max(1, end["new"])
+    return {
+        "articles": size,
+        "archived": end["new"],
+        "failed": end["failed"],
+        "replica_req_s": round(capacity),
+        "asked_req_s": round(asked),
+        "replica_ratio": round(capacity / asked, 1),
+        "crawl_s": round(end["elapsed"], 1),
+        "process_s": round(wall, 1),
+        "articles_per_s": round(rate, 1),
+        "requests_per_article": round(full_requests / max(1, end["new"]), 3),
+        "peak_rss_mb": round(rss, 1),
+        "db_mb": round(db_mb, 1),
+        "sync_requests": sync_requests,
+        "sync_expected": folders + 1,
+        "sync_new": end2["new"],
+        "sync_s": round(wall2, 2),
+        "sync_rss_mb": round(rss2, 1),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="2000,10000")
+    args = ap.parse_args()
+    corpus = load_corpus()
+    rows = [bench(int(n), corpus) for n in args.sizes.split(",")]
+    cols = list(rows[0])
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    for r in rows:
+        print("| " + " | ".join(str(r[c]) for c in cols) + " |")
+    ok = all(r["articles_per_s"] >= GOAL_RATE and r["peak_rss_mb"] < 200 and r["sync_requests"] == r["sync_expected"]
+             and r["archived"] == r["articles"] for r in rows)
+    print(f"goal (>= {GOAL_RATE:.0f} articles/s, RSS < 200 MB, sync = folders + robots.txt): {'met' if ok else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
