@@ -252,3 +252,20 @@ def test_reextract_rewrites_records_from_stored_pages_without_network(replica: R
         assert stored(db, article_id(art)).title == art["title"]
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM articles WHERE title = 'hỏng'").fetchone()[0] == 0
+
+
+def test_full_disk_stops_with_a_store_error_and_the_next_run_completes(replica: Replica, db: Path) -> None:
+    from huyenkyanh_archive.errors import StoreError
+
+    run(db, replica, max_articles=3)
+    with sqlite3.connect(db) as conn:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    with pytest.raises(StoreError, match="full"):
+        run(db, replica, max_page_count=pages + 30)
+    health = archive_health(db)
+    assert health["integrity"] == "ok" and health["orphan_children"] == 0
+    assert health["articles_without_version"] == 0
+    assert 3 <= health["articles"] < len(CORPUS)
+    summary = run(db, replica)  # space freed
+    assert summary.ok
+    assert archive_health(db)["articles"] == len(CORPUS)

@@ -70,6 +70,7 @@ class CrawlOptions:
     max_pages: int = 100_000  # per folder: a pager that never ends
     respect_robots: bool = True
     seed: int | None = None  # backoff jitter, for reproducible tests
+    max_page_count: int | None = None  # cap the database's size in pages: a full disk, for tests
 
 
 @dataclass(slots=True)
@@ -614,6 +615,8 @@ def crawl(
     with CrawlLock(db_path):
         archive = open_archive(db_path)
         try:
+            if options.max_page_count:
+                archive.conn.execute(f"PRAGMA max_page_count = {int(options.max_page_count)}")
             return _Crawl(archive, profile, options, events).run()
         finally:
             archive.close()

@@ -68,6 +68,9 @@ class CrawlLock:
 
     def acquire(self) -> CrawlLock:
         me = Holder(os.getpid(), socket.gethostname(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        parent = self.path.parent
+        if not parent.is_dir():
+            raise StoreError(f"{self.db_path}: directory {parent} does not exist; create it or choose another --db")
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
