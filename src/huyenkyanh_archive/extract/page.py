@@ -1,0 +1,555 @@
+"""One article page (decoded text) -> the page-level fields of an :class:`Article`.
+
+Each field is taken from the strongest evidence the page offers, in order:
+the site profile's selectors (the portal's own markup), then page metadata
+(OpenGraph, schema.org JSON-LD: the newspaper layout), then generic evidence
+that works on any layout (the old table layout and pages in no known layout):
+``<h1>`` or the ``<title>`` without the site's name, the block with the most
+paragraph text, a printed date near the title, right-aligned bold bylines,
+centred italic captions.
+
+The tree is parsed once; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..profile import Profile
+from ..record import Image, RelatedLink
+from ..urls import absolute, is_on_site, parse_article_url
+from ..vietnamese import fold
+from .dates import PrintedDate, find_date, find_dates, parse_iso
+from .html import (
+    BOLD_RE,
+    ITALIC_RE,
+    alignment,
+    ancestors,
+    clean,
+    emphasis_share,
+    is_clutter,
+    node_text,
+    own_text,
+    parse,
+    safe_css,
+    safe_css_first,
+)
+from .meta import PageMeta, read_meta
+
+__all__ = ["PageFields", "extract_page"]
+
+_BLOCK_TAGS = frozenset(
+    {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figure", "pre", "figcaption", "dd", "dt", "address",
+     "caption", "summary", "h1"}
+)
+_CONTAINER_SEL = "p, div, table, ul, ol, figure, section, article, h2, h3, h4, h5, h6, blockquote, center, tr, td"
+_HOME_WORDS = {"trang chu", "home", "trang nhat"}
+_RELATED_RE = re.compile(r"^(?:tin|bai|tin bai|bai viet|cac tin|cac bai)\s+(?:lien quan|cung chuyen muc)\s*:?$")
+_BYLINE_CLASS_RE = re.compile(r"author|byline|tac-?gia|signature", re.I)
+_LEAD_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:sapo|lead|summary|description|desc|intro|chapeau|tomtat)(?:$|[\s_-])", re.I)
+_CAPTION_CLASS_RE = re.compile(r"caption|chu-thich|img-desc|image-desc|photo-desc", re.I)
+_TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ")
+_MAX_BYLINE = 160
+
+
+@dataclass(slots=True)
+class PageFields:
+    """What the page itself says; people and bylines are parsed by the caller."""
+
+    url: str | None = None
+    article_id: str | None = None
+    site: str | None = None
+    category: str | None = None
+    title: str | None = None
+    published_at: str | None = None
+    date_text: str | None = None
+    lead: str | None = None
+    paragraphs: list[str] = field(default_factory=list)  # lead first
+    images: list[Image] = field(default_factory=list)
+    byline: str | None = None
+    related: list[RelatedLink] = field(default_factory=list)
+    layout: str = "generic"
+
+
+@dataclass(slots=True)
+class _Block:
+    node: LexborNode
+    text: str
+    images: list[str]
+    kind: str  # "p", "img", "caption", "byline"
+
+
+# --------------------------------------------------------------------------- urls
+
+
+def _resolve_url(url: str | None, meta: PageMeta, profile: Profile) -> tuple[str | None, str | None, str | None]:
+    """(record url, article id, base for relative links)."""
+    candidates = [u for u in (url, meta.get("og:url"), meta.canonical) if u]
+    for cand in candidates:
+        base = cand if not url else url
+        full = absolute(cand, base) or cand
+        try:
+            ref = parse_article_url(full, profile)
+        except ValueError:
+            ref = None
+        if ref is not None:
+            return ref.url, ref.article_id, url or ref.url
+    chosen = None
+    for cand in candidates:
+        full = absolute(cand, url or cand)
+        if full:
+            chosen = full
+            break
+    base = url or chosen
+    if meta.base_href and (b := absolute(meta.base_href, base or profile.base_url + "/")):
+        base = b
+    return chosen, None, base
+
+
+# --------------------------------------------------------------------------- title
+
+
+def _strip_site_suffix(title: str, names: list[str]) -> str:
+    for name in names:
+        if not name:
+            continue
+        for sep in _TITLE_SEPARATORS:
+            tail = sep + name
+            if title.endswith(tail) and len(title) > len(tail):
+                return title[: -len(tail)].strip()
+            head = name + sep
+            if title.startswith(head) and len(title) > len(head):
+                return title[len(head):].strip()
+    return title
+
+
+def _title_prefixes(title: str) -> list[str]:
+    """The <title> cut at each separator, longest first."""
+    cuts = {title}
+    for sep in _TITLE_SEPARATORS:
+        start = 0
+        while (i := title.find(sep, start)) > 0:
+            cuts.add(title[:i].strip())
+            start = i + 1
+    return sorted((c for c in cuts if c), key=len, reverse=True)
+
+
+def _generic_title(tree: LexborHTMLParser, meta: PageMeta, body_text: str, site_names: list[str]) -> str | None:
+    page_title = meta.title
+    h1s = [t for t in (node_text(h) for h in tree.css("h1")[:8]) if t]
+    if page_title:
+        for h in h1s:
+            if h in page_title and len(h) > 8:
+                return h
+        # The <title> with the site's name appended: the part the page also prints.
+        for prefix in _title_prefixes(page_title):
+            if len(prefix) >= 8 and prefix in body_text:
+                return prefix
+    if h1s:
+        return h1s[0]
+    if page_title:
+        stripped = _strip_site_suffix(page_title, site_names)
+        if stripped != page_title:
+            return stripped
+        prefixes = _title_prefixes(page_title)
+        # Unknown site name: drop the shorter last segment.
+        for sep in _TITLE_SEPARATORS:
+            head, found, tail = page_title.rpartition(sep)
+            if found and len(tail) < len(head):
+                return head.strip()
+        return prefixes[0] if prefixes else None
+    return None
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _printed_date_near(body_text: str, title: str | None, want_day: str | None) -> PrintedDate | None:
+    """The printed date closest after the title (a ticker or sidebar before it has other dates)."""
+    starts: list[int] = []
+    if title:
+        pos = body_text.find(title)
+        while pos >= 0 and len(starts) < 5:
+            starts.append(pos + len(title))
+            pos = body_text.find(title, pos + 1)
+    windows = [body_text[s: s + 600] for s in starts] + [body_text[s:] for s in starts[:1]]
+    if not starts:
+        windows.append(body_text[:200_000])
+    for window in windows:
+        found = find_dates(window, limit=10)
+        if want_day:
+            found = [d for d in found if d.day == want_day]
+        if found:
+            return found[0]
+    return None
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def _img_src(img: LexborNode) -> str | None:
+    attrs = img.attributes
+    for key in ("src", "data-src", "data-original", "data-lazy-src"):
+        value = attrs.get(key)
+        if value and not value.strip().startswith("data:"):
+            return value.strip()
+    return None
+
+
+def _has_block_child(node: LexborNode) -> bool:
+    return node.css_first(_CONTAINER_SEL) is not None
+
+
+def _blocks(root: LexborNode, budget: int = 20000) -> list[LexborNode]:
+    out: list[LexborNode] = []
+    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    while stack and budget > 0:
+        node, leaf = stack.pop()
+        if leaf:
+            out.append(node)
+            continue
+        children: list[tuple[LexborNode, bool]] = []
+        for child in node.iter(include_text=False):
+            budget -= 1
+            tag = child.tag
+            if not tag or tag.startswith("-") or tag == "!comment":
+                continue
+            if is_clutter(child):
+                continue
+            if tag in _BLOCK_TAGS or tag == "img" or not _has_block_child(child):
+                children.append((child, True))
+            else:
+                children.append((child, False))
+        stack.extend(reversed(children))
+    return out
+
+
+def _classify(node: LexborNode, base: str | None, byline_text: str | None) -> _Block | None:
+    for br in node.css("br"):
+        br.replace_with("\n")
+    text = node_text(node)
+    imgs = [node] if node.tag == "img" else node.css("img")
+    srcs: list[str] = []
+    for img in imgs:
+        src = _img_src(img)
+        if src:
+            full = absolute(src, base) if base else None
+            srcs.append(full or src)
+    attrs = node.attributes
+    cls = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    if srcs:
+        caption = ""
+        cap = node.css_first("figcaption")
+        if cap is not None:
+            caption = node_text(cap)
+        elif text and emphasis_share(node, "em, i", ITALIC_RE, len(text)) >= 0.8:
+            caption = text
+        return _Block(node, caption, srcs, "img")
+    if not text:
+        return None
+    if byline_text and text == byline_text:
+        return _Block(node, text, [], "byline")
+    if node.tag == "figcaption" or _CAPTION_CLASS_RE.search(cls):
+        return _Block(node, text, [], "caption")
+    if _BYLINE_CLASS_RE.search(cls) and len(text) <= _MAX_BYLINE:
+        return _Block(node, text, [], "byline")
+    align = alignment(node)
+    if align == "center" and emphasis_share(node, "em, i", ITALIC_RE, len(text)) >= 0.8:
+        return _Block(node, text, [], "caption")
+    if align == "right" and len(text) <= _MAX_BYLINE and emphasis_share(node, "strong, b", BOLD_RE, len(text)) >= 0.8:
+        return _Block(node, text, [], "byline")
+    return _Block(node, text, [], "p")
+
+
+def _link_density(node: LexborNode, text_len: int) -> float:
+    if not text_len:
+        return 0.0
+    linked = sum(len(node_text(a)) for a in node.css("a"))
+    return linked / text_len
+
+
+# --------------------------------------------------------------------------- content root
+
+
+def _densest_root(tree: LexborHTMLParser) -> LexborNode | None:
+    scores: dict[int, list] = {}
+    for p in tree.css("p")[:20000]:
+        parent = p.parent
+        if parent is None:
+            continue
+        text = node_text(p)
+        if len(text) < 2:
+            continue
+        entry = scores.setdefault(parent.mem_id, [parent, 0])
+        entry[1] += len(text) - 2 * sum(len(node_text(a)) for a in p.css("a"))
+    if not scores:
+        for sel in ("[itemprop=articleBody]", "article", "main"):
+            node = tree.css_first(sel)
+            if node is not None and node_text(node):
+                return node
+        return tree.body
+    best = max(scores.values(), key=lambda e: e[1])
+    return best[0] if best[1] > 0 else tree.body
+
+
+def _lead_before(root: LexborNode) -> list[LexborNode]:
+    """A lead ("sapo") printed just before the content block, outside it."""
+    found: list[LexborNode] = []
+    node: LexborNode | None = root
+    for _ in range(2):
+        if node is None:
+            break
+        prev = node.prev
+        steps = 0
+        while prev is not None and steps < 4:
+            steps += 1
+            if prev.tag and not prev.tag.startswith("-"):
+                attrs = prev.attributes
+                if _LEAD_CLASS_RE.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}") and node_text(prev):
+                    found.append(prev)
+                    return found
+            prev = prev.prev
+        node = node.parent
+    return found
+
+
+# --------------------------------------------------------------------------- category / related
+
+
+def _last_crumb(links: list[LexborNode]) -> str | None:
+    names = [node_text(a) for a in links]
+    names = [n for n in names if n and fold(n) not in _HOME_WORDS]
+    return names[-1] if names else None
+
+
+def _generic_category(tree: LexborHTMLParser, meta: PageMeta) -> str | None:
+    section = meta.ld_section or meta.get("article:section")
+    if section:
+        return section
+    crumbs = safe_css(tree, "[class*=breadcrumb] a, [id*=breadcrumb] a")
+    if crumbs:
+        return _last_crumb(crumbs)
+    for a in tree.css("a")[:5000]:
+        if fold(own_text(a)) in _HOME_WORDS:
+            parent = a.parent
+            if parent is None:
+                continue
+            text = parent.text(deep=True)
+            links = parent.css("a")
+            if 2 <= len(links) <= 6 and any(s in text for s in ("»", "›", ">", "/")):
+                return _last_crumb(links)
+    return None
+
+
+def _anchors_after(container: LexborNode, marker: LexborNode) -> list[LexborNode]:
+    out: list[LexborNode] = []
+    seen = False
+    inside_marker_id = marker.mem_id
+    for node in container.traverse(include_text=False):
+        if node.mem_id == inside_marker_id:
+            seen = True
+            continue
+        if seen and node.tag == "a":
+            out.append(node)
+    return out
+
+
+def _links(anchors: list[LexborNode], base: str | None) -> list[RelatedLink]:
+    out: list[RelatedLink] = []
+    seen: set[str] = set()
+    for a in anchors[:200]:
+        href = a.attributes.get("href")
+        title = node_text(a)
+        if not href or not title:
+            continue
+        full = absolute(href, base) if base else None
+        if full is None:
+            if base or not href.strip().startswith("/"):
+                continue
+            full = href.strip()
+        if full in seen:
+            continue
+        seen.add(full)
+        out.append(RelatedLink(url=full, title=title))
+    return out
+
+
+def _generic_related(tree: LexborHTMLParser, body_text_folded: str, base: str | None) -> list[RelatedLink]:
+    if "lien quan" not in body_text_folded and "cung chuyen muc" not in body_text_folded:
+        return []
+    for node in tree.css("h2, h3, h4, h5, h6, b, strong, span, div, p, td, legend, li, header"):
+        text = own_text(node)
+        if not text or len(text) > 40 or not _RELATED_RE.match(fold(text)):
+            continue
+        for anc in ancestors(node, 4):
+            anchors = _anchors_after(anc, node)
+            if anchors:
+                return _links(anchors, base)
+    return []
+
+
+# --------------------------------------------------------------------------- byline
+
+
+def _nearby_byline(root: LexborNode) -> str | None:
+    """A right-aligned bold cell or paragraph just outside the content block (the table layout)."""
+    for anc in ancestors(root, 3):
+        found: str | None = None
+        for node in safe_css(anc, "[align], [style*=right], [class*=author], [class*=byline]"):
+            if node.mem_id == root.mem_id or is_clutter(node):
+                continue
+            text = node_text(node)
+            if not text or len(text) > _MAX_BYLINE:
+                continue
+            attrs = node.attributes
+            cls = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+            if _BYLINE_CLASS_RE.search(cls) or (
+                alignment(node, 1) == "right" and emphasis_share(node, "strong, b", BOLD_RE, len(text)) >= 0.8
+            ):
+                found = text
+        if found:
+            return found
+    return None
+
+
+# --------------------------------------------------------------------------- main
+
+
+def extract_page(text: str, url: str | None, profile: Profile) -> PageFields:
+    tree = parse(text)
+    meta = read_meta(tree)
+    fields = PageFields()
+    sel = profile.selectors
+
+    record_url, article_id, base = _resolve_url(url, meta, profile)
+    fields.url, fields.article_id = record_url, article_id
+    link_base = base or profile.base_url + "/"
+
+    # --- the profile's own markup
+    title_node = safe_css_first(tree, sel.get("title"))
+    content = safe_css_first(tree, sel.get("content"))
+    portal = title_node is not None and content is not None
+    fields.layout = "profile" if portal else ("metadata" if meta.ld or meta.get("og:title") else "generic")
+
+    site_names = [n for n in (meta.get("og:site_name"), meta.ld_publisher, profile.site_name) if n]
+    if portal or (record_url and is_on_site(record_url, profile)):
+        fields.site = profile.site_name or profile.site
+    else:
+        fields.site = meta.get("og:site_name") or meta.ld_publisher or (urlsplit(record_url).hostname if record_url else None)
+
+    body = tree.body
+    body_text: str | None = None
+
+    def get_body_text() -> str:
+        nonlocal body_text
+        if body_text is None:
+            body_text = clean(body.text(deep=True, separator="\n")) if body is not None else ""
+        return body_text
+
+    # --- title
+    title = node_text(title_node) if title_node is not None else ""
+    if not title:
+        title = meta.ld_headline or _strip_site_suffix(meta.get("og:title") or "", site_names)
+    if not title:
+        title = _generic_title(tree, meta, get_body_text(), site_names) or ""
+    fields.title = title or None
+
+    # --- date
+    printed: PrintedDate | None = None
+    date_node = safe_css_first(tree, sel.get("date"))
+    if date_node is not None:
+        printed = find_date(node_text(date_node))
+    meta_iso = parse_iso(meta.ld_date or meta.get("article:published_time", "datepublished", "og:published_time",
+                                                 "pubdate", "publishdate", "date", "dc.date.issued"))
+    if printed is None:
+        printed = _printed_date_near(get_body_text(), fields.title, meta_iso[:10] if meta_iso else None)
+    if printed is not None:
+        fields.date_text = printed.text
+    if printed is not None and (meta_iso is None or date_node is not None or
+                                (len(printed.iso) > 10 and printed.day == meta_iso[:10] and len(meta_iso) == 10)):
+        fields.published_at = printed.iso
+    else:
+        fields.published_at = meta_iso or (printed.iso if printed else None)
+
+    # --- category and related links, before clutter is set aside
+    crumbs = safe_css(tree, sel.get("category"))
+    fields.category = _last_crumb(crumbs) if crumbs else None
+    if not fields.category:
+        fields.category = _generic_category(tree, meta)
+    rel = safe_css(tree, sel.get("related"))
+    if rel:
+        fields.related = _links(rel, link_base)
+    else:
+        fields.related = _generic_related(tree, fold(get_body_text()), link_base)
+
+    # --- the content block
+    byline_hint = meta.ld_author
+    if content is None:
+        content = _densest_root(tree)
+    if content is None:
+        return fields
+    leading = _lead_before(content) if not portal else []
+    nodes = leading + _blocks(content)
+    blocks = [b for b in (_classify(n, link_base, byline_hint) for n in nodes) if b is not None]
+    _assemble(fields, blocks, byline_hint)
+    if fields.byline is None and not portal:
+        fields.byline = _nearby_byline(content)
+    return fields
+
+
+def _assemble(fields: PageFields, blocks: list[_Block], byline_hint: str | None) -> None:
+    # The last right-aligned bold block after the text is the byline; what follows
+    # it (comment forms, "share" prompts) is not the article.
+    first_p = next((i for i, b in enumerate(blocks) if b.kind == "p"), None)
+    bylines = [i for i, b in enumerate(blocks) if b.kind == "byline"]
+    byline = byline_hint
+    if bylines:
+        last = bylines[-1]
+        if byline is None:
+            byline = blocks[last].text
+        if first_p is not None and last > first_p:
+            blocks = blocks[:last]
+    paragraphs: list[str] = []
+    seen: set[str] = set()
+    images: list[Image] = []
+    last_kind = ""
+    for block in blocks:
+        if block.kind == "img":
+            for src in block.images:
+                images.append(Image(src=src, caption=None))
+            if block.text and images:
+                images[-1].caption = block.text
+        elif block.kind == "caption":
+            target = images[-1] if images and last_kind == "img" and images[-1].caption is None else None
+            if target is None and images and images[-1].caption is None:
+                target = images[-1]
+            if target is not None:
+                target.caption = block.text
+            elif not images:
+                # A centred italic line with no picture before it: keep it for the
+                # next image, the page prints some captions above the picture.
+                pass
+        elif block.kind == "p":
+            if _is_related_heading(block.text):
+                break
+            if len(block.text) > 2 and _link_density(block.node, len(block.text)) > 0.6:
+                continue
+            key = block.text
+            if key in seen:
+                continue  # the lead printed twice
+            seen.add(key)
+            paragraphs.append(block.text)
+        last_kind = block.kind
+    fields.paragraphs = paragraphs
+    fields.lead = paragraphs[0] if paragraphs else None
+    fields.images = images
+    fields.byline = byline
+
+
+def _is_related_heading(text: str) -> bool:
+    return len(text) <= 40 and bool(_RELATED_RE.match(fold(text)))
+
