@@ -131,3 +131,44 @@ def open_db(db: Path):  # type: ignore[no-untyped-def]
     if not db.exists():
         return closing(sqlite3.connect(":memory:"))
     return closing(sqlite3.connect(db))
+
+
+_KILL_AT_STAGE = """
+import os, signal, sys
+from huyenkyanh_archive.crawl import CrawlOptions, crawl
+from huyenkyanh_archive.profile import load_profile
+db, base, stage, nth = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+seen = 0
+def hook(name):
+    global seen
+    if name == stage:
+        seen += 1
+        if seen == nth:
+            os.kill(os.getpid(), signal.SIGKILL)
+crawl(db, load_profile(), CrawlOptions(base_url=base, delay=0, concurrency=2, revisit_days=0, stage_hook=hook))
+"""
+
+
+@pytest.mark.parametrize(("stage", "nth"), [("fetched", 4), ("response", 9), ("saved", 15), ("fts", 21)])
+def test_sigkill_inside_an_article_write_leaves_no_trace_of_it(tmp_path: Path, stage: str, nth: int) -> None:
+    import sys
+
+    from crawl_support import fast_options, profile
+    from huyenkyanh_archive.crawl import crawl
+
+    db = tmp_path / "a.db"
+    with Replica(CORPUS, per_page=4) as rep:
+        proc = subprocess.run([sys.executable, "-c", _KILL_AT_STAGE, str(db), rep.base_url, stage, str(nth)],
+                              env=cli_env(), capture_output=True, timeout=60)
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+        health = archive_health(db)
+        # The article being written when the process died is wholly absent.
+        assert health["integrity"] == "ok" and health["foreign_key_errors"] == 0
+        assert health["articles"] == nth - 1 == health["fts_rows"] == health["versions"]
+        assert health["orphan_children"] == 0 and health["articles_without_version"] == 0
+        summary = crawl(db, profile(), fast_options(rep))
+    assert summary.ok and summary.new == len(CORPUS) - (nth - 1)
+    health = archive_health(db)
+    assert health["articles"] == health["distinct_ids"] == health["fts_rows"] == len(CORPUS)
+    with open_db(db) as conn:
+        assert conn.execute("SELECT count(*) FROM runs WHERE status = 'killed'").fetchone()[0] == 1

@@ -71,6 +71,9 @@ class CrawlOptions:
     respect_robots: bool = True
     seed: int | None = None  # backoff jitter, for reproducible tests
     max_page_count: int | None = None  # cap the database's size in pages: a full disk, for tests
+    # Called by the writer with a stage name ("fetched", "response", "saved", "fts", "committed")
+    # around each article's transaction: fault-injection tests SIGKILL the process there.
+    stage_hook: Callable[[str], None] | None = None
 
 
 @dataclass(slots=True)
@@ -241,7 +244,7 @@ class _Crawl:
         started = time.monotonic()
         o = self.options
         folders = list(o.folders or self.profile.folders)
-        options_record = {k: v for k, v in asdict(o).items() if k != "user_agent"}
+        options_record = {k: v for k, v in asdict(o).items() if k not in ("user_agent", "stage_hook")}
         self.summary.run_id = self.archive.begin_run(options_record)
         self.emit("start", run_id=self.summary.run_id, db=self.archive.path, site=self.profile.site,
                   base_url=self.fetch_profile.base_url, folders=folders)
@@ -343,16 +346,23 @@ class _Crawl:
         a = self.archive
         outcome = "failed"
         error = done.error
+        hook = self.options.stage_hook
+        if hook is not None:
+            hook("fetched")
         with a.transaction():
             if res is None:
                 if not task.revisit:
                     a.frontier_failed(task.article_id, task.url, task.folder, error or "fetch failed", utc_now())
             elif res.status == 200 and done.record is not None:
                 rid = self._add_response(res, "article")
+                if hook is not None:
+                    hook("response")
                 outcome = a.save_article(
                     done.record, article_id=task.article_id, response_id=rid, fetched_at=res.fetched_at,
                     folder=task.folder, etag=res.header("etag"), last_modified=res.header("last-modified"),
                 )
+                if hook is not None:
+                    hook("saved")
                 for url, ares, aerr in done.assets:
                     if ares is not None and ares.status == 200:
                         self._add_response(ares, "asset")
@@ -380,6 +390,8 @@ class _Crawl:
                 error = error or f"HTTP {res.status}"
                 if not task.revisit:
                     a.frontier_failed(task.article_id, task.url, task.folder, error, utc_now())
+        if hook is not None:
+            hook("committed")
         setattr(s, outcome, getattr(s, outcome) + 1)
         if outcome == "failed":
             self._error(f"{task.url}: {error}")
@@ -617,6 +629,7 @@ def crawl(
         try:
             if options.max_page_count:
                 archive.conn.execute(f"PRAGMA max_page_count = {int(options.max_page_count)}")
+            archive.stage_hook = options.stage_hook
             return _Crawl(archive, profile, options, events).run()
         finally:
             archive.close()

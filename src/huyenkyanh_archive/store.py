@@ -22,7 +22,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -235,6 +235,9 @@ class Archive:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
+        # Called with a stage name at points inside a write ("fts"): fault-injection tests
+        # kill the process there to prove a half-written article never shows.
+        self.stage_hook: Callable[[str], None] | None = None
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
@@ -457,6 +460,8 @@ class Archive:
             [(pk, i, r.url, r.title) for i, r in enumerate(record.related)],
         )
         new = self._fts_values(pk)
+        if self.stage_hook is not None:
+            self.stage_hook("fts")
         self.conn.execute(
             "INSERT INTO articles_fts (rowid, title, lead, body, captions) VALUES (?, ?, ?, ?, ?)", new
         )
