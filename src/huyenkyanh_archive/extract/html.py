@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -37,11 +38,20 @@ SKIP_TAGS = frozenset(
 )
 
 
+# Characters vietnamese.nfc drops or turns into spaces; most text has none,
+# and looking for them is much cheaper than translating every string.
+_ODD_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+
+
 def clean(text: str | None) -> str:
     """NFC, invisible characters dropped, white space collapsed."""
     if not text:
         return ""
-    return collapse_space(nfc(text))
+    if _ODD_RE.search(text):
+        text = nfc(text)
+    elif not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return collapse_space(text)
 
 
 def node_text(node: LexborNode | None) -> str:

@@ -49,6 +49,9 @@ _BLOCK_TAGS = frozenset(
 _CONTAINER_SEL = "p, div, table, ul, ol, figure, section, article, h2, h3, h4, h5, h6, blockquote, center, tr, td"
 _HOME_WORDS = {"trang chu", "home", "trang nhat"}
 _RELATED_RE = re.compile(r"^(?:tin|bai|tin bai|bai viet|cac tin|cac bai)\s+(?:lien quan|cung chuyen muc)\s*:?$")
+# Prompts of a comment form printed as plain paragraphs: the article ended before them.
+_STOP_RE = re.compile(r"^(?:y kien ban doc|y kien cua ban|gui y kien|binh luan|gui binh luan|viet binh luan|"
+                      r"y kien phan hoi|de lai binh luan|ban doc binh luan)\s*:?$")
 _BYLINE_CLASS_RE = re.compile(r"author|byline|tac-?gia|signature", re.I)
 _LEAD_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:sapo|lead|summary|description|desc|intro|chapeau|tomtat)(?:$|[\s_-])", re.I)
 _CAPTION_CLASS_RE = re.compile(r"caption|chu-thich|img-desc|image-desc|photo-desc", re.I)
@@ -378,8 +381,11 @@ def _links(anchors: list[LexborNode], base: str | None) -> list[RelatedLink]:
     return out
 
 
-def _generic_related(tree: LexborHTMLParser, body_text_folded: str, base: str | None) -> list[RelatedLink]:
-    if "lien quan" not in body_text_folded and "cung chuyen muc" not in body_text_folded:
+_RELATED_HINT_RE = re.compile(r"li[eê]n\s+quan|c[uù]ng\s+chuy[eê]n\s+m[uụ]c", re.I)
+
+
+def _generic_related(tree: LexborHTMLParser, body_text: str, base: str | None) -> list[RelatedLink]:
+    if not _RELATED_HINT_RE.search(body_text):
         return []
     for node in tree.css("h2, h3, h4, h5, h6, b, strong, span, div, p, td, legend, li, header"):
         text = own_text(node)
@@ -484,7 +490,7 @@ def extract_page(text: str, url: str | None, profile: Profile) -> PageFields:
     if rel:
         fields.related = _links(rel, link_base)
     else:
-        fields.related = _generic_related(tree, fold(get_body_text()), link_base)
+        fields.related = _generic_related(tree, get_body_text(), link_base)
 
     # --- the content block
     byline_hint = meta.ld_author
@@ -534,7 +540,7 @@ def _assemble(fields: PageFields, blocks: list[_Block], byline_hint: str | None)
                 # next image, the page prints some captions above the picture.
                 pass
         elif block.kind == "p":
-            if _is_related_heading(block.text):
+            if _is_related_heading(block.text) or (len(block.text) <= 40 and _STOP_RE.match(fold(block.text))):
                 break
             if len(block.text) > 2 and _link_density(block.node, len(block.text)) > 0.6:
                 continue
