@@ -60,8 +60,8 @@ def replica_capacity(rep: Replica, paths: list[str], seconds: float = 2.0, clien
     return sum(counts) / (time.monotonic() - t0)
 
 
-def run_crawl(db: Path, rep: Replica, *extra: str) -> tuple[dict, float, float]:
-    """(end event, wall seconds, peak RSS MB) of one ``kyanh-archive crawl`` process."""
+def run_crawl(db: Path, rep: Replica, *extra: str) -> tuple[dict, float, float, float]:
+    """(end event, wall seconds, peak RSS MB, CPU seconds) of one ``kyanh-archive crawl`` process."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
     argv = [sys.executable, "-c", "from huyenkyanh_archive.cli import app; app()", "crawl", "--db", str(db),
@@ -78,7 +78,7 @@ def run_crawl(db: Path, rep: Replica, *extra: str) -> tuple[dict, float, float]:
     end = json.loads(lines[-1]) if lines else {}
     if proc.returncode != 0 or end.get("event") != "end":
         raise SystemExit(f"crawl failed ({proc.returncode}): {err.strip()[-500:]}")
-    return end, wall, usage.ru_maxrss / 1024  # Linux: KB
+    return end, wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # ru_maxrss: KB on Linux
 
 
 def bench(size: int, corpus: list[dict]) -> dict:
@@ -89,10 +89,11 @@ def bench(size: int, corpus: list[dict]) -> dict:
             capacity = replica_capacity(rep, [article_path(a) for a in articles[:500]])
             rep.clear_log()
             db = work / "bench.db"
-            end, wall, rss = run_crawl(db, rep)
+            load_before = os.getloadavg()[0]
+            end, wall, rss, cpu = run_crawl(db, rep)
             full_requests = len(rep.log)
             rep.clear_log()
-            end2, wall2, rss2 = run_crawl(db, rep)
+            end2, wall2, rss2, _ = run_crawl(db, rep)
             sync_requests = len(rep.log)
             folders = len(rep.folders())
         db_mb = sum(f.stat().st_size for f in work.iterdir()) / 1e6
@@ -111,6 +112,8 @@ def bench(size: int, corpus: list[dict]) -> dict:
         "process_s": round(wall, 1),
         "articles_per_s": round(rate, 1),
         "requests_per_article": round(full_requests / max(1, end["new"]), 3),
+        "cpu_ms_per_article": round(cpu * 1000 / max(1, end["new"]), 2),
+        "load_before": round(load_before, 2),
         "peak_rss_mb": round(rss, 1),
         "db_mb": round(db_mb, 1),
         "sync_requests": sync_requests,

@@ -7,10 +7,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from huyenkyanh_archive.errors import StoreError
 from huyenkyanh_archive.record import Article, Attendee, Image, RelatedLink
-from huyenkyanh_archive.store import SCHEMA_VERSION, StoredResponse, open_archive
+from huyenkyanh_archive.store import SCHEMA_VERSION, StoredResponse, fold_text, open_archive
+from huyenkyanh_archive.vietnamese import fold
 
 URL = "http://kyanh.hatinh.gov.vn/kyanh/portal/read/tin-tuc-khac/news/x.html/20230203143649"
 
@@ -147,3 +150,10 @@ def test_missing_directory_and_missing_db_are_one_line_errors(tmp_path: Path) ->
         open_archive(tmp_path / "nope" / "a.db")
     with pytest.raises(StoreError, match="no such archive"):
         open_archive(tmp_path / "b.db", readonly=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+       | st.sampled_from(["Kỳ Anh", "ĐẮK LẮK", "Hoà Bình", "thuỵ", "Nguyễn\u200b Văn"]))
+def test_fast_fold_is_fold(text: str) -> None:
+    assert fold_text(text) == fold(text)

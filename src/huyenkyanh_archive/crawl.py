@@ -210,6 +210,7 @@ class _Crawl:
         self.work: queue.Queue[Any] = queue.Queue(maxsize=max(8, options.concurrency * 4))
         self._asset_lock = threading.Lock()
         self._assets_in_flight: set[str] = set()
+        self._asset_waiters: dict[str, list[str]] = {}  # asset URL -> articles to link once it is stored
         self._event_lock = threading.Lock()
         o = options
         self.fetcher = Fetcher(
@@ -368,9 +369,18 @@ class _Crawl:
                         self._add_response(ares, "asset")
                         a.add_asset(url, ares.body, ares.header("content-type"), ares.fetched_at)
                         s.assets += 1
-                    elif not a.has_asset(url):
+                        for waiting in self._asset_waiters.pop(url, []):
+                            a.link_asset(waiting, url)
+                    elif ares is None and aerr is None and not a.has_asset(url):
+                        # Another worker is fetching it: link when it is written.
+                        self._asset_waiters.setdefault(url, []).append(task.article_id)
+                        continue
+                    elif ares is not None or aerr is not None:
+                        if ares is not None:
+                            self._add_response(ares, "asset")
                         s.asset_failures += 1
                         self._error(f"asset {url}: {aerr or (ares.status if ares else '?')}")
+                        self._asset_waiters.pop(url, None)
                         continue
                     a.link_asset(task.article_id, url)
             elif res.status == 304:
