@@ -51,7 +51,14 @@ _SHAPES = {"\u0302", "\u0306", "\u031b"}
 _OLD_STYLE_RE = re.compile(r"^(?P<onset>[^aeiouyăâêôơư]*?)(?P<v1>[ou])(?P<v2>[aey])$")
 
 
+# Most text has none of the characters above: a search is much cheaper than
+# two translate passes over every paragraph.
+_ODD_CHARS_RE = re.compile("[" + "".join(map(chr, list(_INVISIBLE) + list(_SPACES))) + "]")
+
+
 def strip_invisible(text: str) -> str:
+    if not _ODD_CHARS_RE.search(text):
+        return text
     return text.translate(_INVISIBLE).translate(_SPACES)
 
 
@@ -59,7 +66,10 @@ def nfc(text: str) -> str:
     """NFC text without invisible characters; non-breaking spaces become spaces."""
     if not text:
         return ""
-    return unicodedata.normalize("NFC", strip_invisible(text))
+    text = strip_invisible(text)
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def collapse_space(text: str) -> str:
@@ -78,7 +88,7 @@ def _canon_syllable(word: str) -> str:
     if not m or m.group("onset").endswith(("q", "g")) and m.group("v1") == "u":
         return word
     # Only touch the old style: the tone is on the last vowel.
-    if not unicodedata.normalize("NFD", word)[-1] in _TONES:
+    if unicodedata.normalize("NFD", word)[-1] not in _TONES:
         return word
     onset_len = len(m.group("onset"))
     chars = list(bare_nfc)

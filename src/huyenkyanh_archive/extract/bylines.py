@@ -1,8 +1,40 @@
-"""Bylines: authors and source names (stub: being written)."""
+"""Bylines: authors and source names (GOLD.md "Authors").
+
+- names are split at " - ", "–", ",", ";" and " và "; "(unit)" suffixes go;
+- a part that names a unit or an organisation ("Văn phòng Huyện ủy",
+  "Trung tâm VH-TT huyện", "Báo Hà Tĩnh") is not an author;
+- "Nguồn: Báo Hà Tĩnh" / "Theo baohatinh.vn" name a source: no author,
+  ``source_name`` is "Báo Hà Tĩnh" / "baohatinh.vn";
+- "BBT", "PV", "CTV" alone are not names;
+- labels ("Bài và ảnh:", "Tin, ảnh:") before the names are dropped, so a
+  JSON-LD ``author`` string holding the whole byline parses the same way.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..vietnamese import collapse_space, compare_key, nfc
+from .lexicon import data_lines
+
+__all__ = ["Byline", "parse_byline"]
+
+_MAX_BYLINE = 400  # a longer "byline" is not one: page clutter
+_PAREN_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# " - ", "–", "—" (any spacing), a hyphen with space on at least one side,
+# ",", ";", "/", "|", " và ", " & ".
+_SPLIT_RE = re.compile(r"\s*[–—;,|/]\s*|\s+-\s*|\s*-\s+|\s+(?:và|&)\s+", re.IGNORECASE)
+_NOT_NAMES = frozenset(
+    compare_key(x)
+    for x in (
+        "BBT", "PV", "CTV", "PV-CTV", "PV - CTV", "Ban Biên tập", "Phóng viên", "Cộng tác viên",
+        "Nhóm PV", "Nhóm phóng viên", "Admin", "Quản trị", "Biên tập viên", "BTV", "TH", "Tổng hợp",
+        "Ảnh", "Bài", "Video", "Nhóm tác giả", "Ban biên tập", "Nhiều tác giả",
+    )
+)
+_EMAILISH = re.compile(r"@|https?://|www\.|\.(?:vn|com|net|org)\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -11,6 +43,73 @@ class Byline:
     source_name: str | None = None
 
 
+@lru_cache(maxsize=1)
+def _tables() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    def alts(name: str) -> str:
+        items = sorted({nfc(x) for x in data_lines(name)}, key=len, reverse=True)
+        return "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in items)
+
+    prefix = re.compile(rf"^\s*(?:{alts('byline_prefixes.txt')})\s*:\s*", re.IGNORECASE)
+    source = re.compile(rf"^\s*(?:{alts('byline_sources.txt')})\s*(?::\s*|\s+)(?P<src>.+)$", re.IGNORECASE | re.S)
+    unit = re.compile(rf"(?<!\w)(?:{alts('byline_units.txt')})(?!\w)", re.IGNORECASE)
+    return prefix, source, unit
+
+
+def _is_person_name(part: str, unit_re: re.Pattern[str]) -> bool:
+    if not part or compare_key(part) in _NOT_NAMES:
+        return False
+    if _EMAILISH.search(part) or unit_re.search(part):
+        return False
+    words = part.split()
+    if not 1 <= len(words) <= 5:
+        return False
+    # Names are capitalised letters: "Trà Giang", "Anh Đức", "Thu Hà".
+    for w in words:
+        w = w.strip(".")
+        if not w or not w[0].isupper() or not w.replace("'", "").isalpha():
+            return False
+    return not (len(words) == 1 and words[0].isupper() and len(words[0]) <= 4)
+
+
 def parse_byline(text: str | None) -> Byline:
     """"Trà Giang - Anh Đức" -> authors ["Trà Giang", "Anh Đức"]; "Nguồn: Báo Hà Tĩnh" -> source."""
-    return Byline()
+    if not text:
+        return Byline()
+    raw = collapse_space(nfc(str(text)))
+    if not raw or len(raw) > _MAX_BYLINE:
+        return Byline()
+    prefix_re, source_re, unit_re = _tables()
+    raw = raw.strip(" .:-–—")
+    m = source_re.match(raw)
+    if m:
+        src = collapse_space(m.group("src")).strip(" .:-–—()")
+        return Byline(authors=[], source_name=src or None)
+    # A trailing "(Nguồn: …)" or " - Theo …" after names.
+    source_name = None
+    tail = re.search(r"[(\[]?\s*(?:Nguồn|Theo)\s*:?\s+([^()\[\]]+?)\s*[)\]]?$", raw)
+    if tail and tail.start() > 0:
+        source_name = tail.group(1).strip(" .") or None
+        raw = raw[: tail.start()].strip(" -–—,;")
+    prev = None
+    while prev != raw:  # "Bài và ảnh: Tin, ảnh: …"
+        prev = raw
+        raw = prefix_re.sub("", raw, count=1)
+    raw = _PAREN_RE.sub(" ", raw)
+    authors: list[str] = []
+    seen: set[str] = set()
+    for part in _SPLIT_RE.split(raw):
+        part = collapse_space(part).strip(" .:-–—*\"'“”")
+        if ":" in part:  # "Ảnh: Quang Huy" inside a list
+            part = part.rsplit(":", 1)[1].strip()
+        pieces = [part]
+        if "-" in part and not _is_person_name(part, unit_re):
+            # "Anh Đức-Trà Giang": a hyphen glued between two names.
+            pieces = [x.strip() for x in part.split("-")]
+        for piece in pieces:
+            if not _is_person_name(piece, unit_re):
+                continue
+            key = compare_key(piece)
+            if key not in seen:
+                seen.add(key)
+                authors.append(piece)
+    return Byline(authors=authors, source_name=source_name)
