@@ -130,41 +130,63 @@ def _strip_site_suffix(title: str, names: list[str]) -> str:
     return title
 
 
-def _title_prefixes(title: str) -> list[str]:
-    """The <title> cut at each separator, longest first."""
+def _title_pieces(title: str) -> list[str]:
+    """The <title> cut at each separator (heads and tails), longest first."""
     cuts = {title}
     for sep in _TITLE_SEPARATORS:
         start = 0
         while (i := title.find(sep, start)) > 0:
             cuts.add(title[:i].strip())
+            cuts.add(title[i + len(sep):].strip())
             start = i + 1
     return sorted((c for c in cuts if c), key=len, reverse=True)
 
 
-def _generic_title(tree: LexborHTMLParser, meta: PageMeta, body_text: str, site_names: list[str]) -> str | None:
+_TITLE_TAG_SCORE = {"h1": 4, "h2": 3, "h3": 3, "h4": 2, "b": 2, "strong": 2, "font": 1, "a": 0, "span": 1}
+
+
+def _printed_title_piece(tree: LexborHTMLParser, pieces: list[str]) -> str | None:
+    wanted = {p for p in pieces if len(p) >= 8}
+    if not wanted:
+        return None
+    best: tuple[int, int, str] | None = None
+    for node in tree.css("h1, h2, h3, h4, b, strong, font, a")[:5000]:
+        text = node_text(node)
+        if text not in wanted:
+            continue
+        score = _TITLE_TAG_SCORE.get(node.tag or "", 1)
+        if node.tag == "a" or any(anc.tag == "a" for anc in ancestors(node, 3)):
+            score -= 3
+        key = (score, len(text), text)
+        if best is None or key > best:
+            best = key
+    return best[2] if best else None
+
+
+def _generic_title(tree: LexborHTMLParser, meta: PageMeta, site_names: list[str]) -> str | None:
     page_title = meta.title
     h1s = [t for t in (node_text(h) for h in tree.css("h1")[:8]) if t]
     if page_title:
-        for h in h1s:
-            if h in page_title and len(h) > 8:
-                return h
-        # The <title> with the site's name appended: the part the page also prints.
-        for prefix in _title_prefixes(page_title):
-            if len(prefix) >= 8 and prefix in body_text:
-                return prefix
+        if page_title in h1s:
+            return page_title
+        # The <title> with the site's name added: the piece the page also prints
+        # as a heading or in bold (a site name is printed too, but as a link or
+        # in the banner, not as the page's own heading).
+        best = _printed_title_piece(tree, _title_pieces(page_title))
+        if best:
+            return best
     if h1s:
         return h1s[0]
     if page_title:
         stripped = _strip_site_suffix(page_title, site_names)
         if stripped != page_title:
             return stripped
-        prefixes = _title_prefixes(page_title)
-        # Unknown site name: drop the shorter last segment.
+        # An unknown site name: drop the shorter last segment.
         for sep in _TITLE_SEPARATORS:
             head, found, tail = page_title.rpartition(sep)
             if found and len(tail) < len(head):
                 return head.strip()
-        return prefixes[0] if prefixes else None
+        return page_title
     return None
 
 
@@ -461,7 +483,7 @@ def extract_page(text: str, url: str | None, profile: Profile) -> PageFields:
     if not title:
         title = meta.ld_headline or _strip_site_suffix(meta.get("og:title") or "", site_names)
     if not title:
-        title = _generic_title(tree, meta, get_body_text(), site_names) or ""
+        title = _generic_title(tree, meta, site_names) or ""
     fields.title = title or None
 
     # --- date

@@ -1,0 +1,128 @@
+"""Pages in none of the three layouts: title, date and body from generic evidence; URL identity."""
+
+from __future__ import annotations
+
+import pytest
+
+import render
+from huyenkyanh_archive.errors import ExtractError
+from huyenkyanh_archive.extract import extract_article
+from huyenkyanh_archive.profile import load_profile
+
+PARAS = [
+    "Sáng 5/3, UBND xã Kỳ Tân tổ chức lễ ra quân làm đường giao thông nông thôn với sự tham gia của hơn 300 người dân.",
+    "Theo kế hoạch, trong năm 2024 xã phấn đấu hoàn thành 5 km đường bê tông, nâng tỷ lệ đường thôn xóm được cứng hóa lên 95%.",
+    "Ngay sau lễ ra quân, các thôn đồng loạt ra quân dọn vệ sinh, phát quang hành lang đường và trồng hoa hai bên tuyến đường.",
+]
+SIDEBAR = ["Lịch công tác tuần", "Văn bản mới", "Thủ tục hành chính"]
+
+
+def blog_page(*, ticker: bool = False, date_line: str = "Đăng ngày 05/03/2024") -> bytes:
+    side = "".join(f'<p><a href="/p/{i}">{t}</a></p>' for i, t in enumerate(SIDEBAR))
+    body = "".join(f"<p>{p}</p>" for p in PARAS)
+    tick = '<div class="notice"><p>Thông báo họp dân 08:00 15/01/2021 tại nhà văn hóa thôn</p></div>' if ticker else ""
+    return (
+        "<html><head><meta charset='utf-8'><title>Kỳ Tân ra quân làm đường giao thông nông thôn | Xã Kỳ Tân</title></head>"
+        '<body><div id="top"><a href="/"><h1>Xã Kỳ Tân</h1></a></div>'
+        f'<div class="col-left">{side}</div>{tick}'
+        '<div class="entry"><h2 class="entry-title">Kỳ Tân ra quân làm đường giao thông nông thôn</h2>'
+        f'<div class="entry-meta">{date_line}</div><div class="entry-body">{body}</div></div>'
+        "<div id='bottom'><p>Bản quyền thuộc UBND xã Kỳ Tân</p></div></body></html>"
+    ).encode()
+
+
+def test_title_date_body_from_generic_evidence() -> None:
+    art = extract_article(blog_page(), "https://kytan.example.vn/bai-viet/ra-quan-lam-duong")
+    assert art.title == "Kỳ Tân ra quân làm đường giao thông nông thôn"
+    assert art.published_at == "2024-03-05"  # no time printed: the date alone
+    assert art.date_text == "05/03/2024"
+    assert art.body == "\n\n".join(PARAS)
+    assert art.lead == PARAS[0]
+    assert art.url == "https://kytan.example.vn/bai-viet/ra-quan-lam-duong"
+    assert art.article_id is None
+    assert art.site == "kytan.example.vn"
+    for clutter in [*SIDEBAR, "Bản quyền", "Xã Kỳ Tân\n"]:
+        assert clutter not in art.body
+
+
+def test_a_ticker_before_the_title_does_not_give_the_date() -> None:
+    art = extract_article(blog_page(ticker=True, date_line="Cập nhật: 14:05 | 05/03/2024"))
+    assert art.published_at == "2024-03-05T14:05:00+07:00"
+    assert art.date_text == "14:05 | 05/03/2024"
+
+
+def test_title_from_opengraph_and_url_from_og_url() -> None:
+    url = "https://www.kyanh.hatinh.gov.vn/kyanh/portal/read/kinh-te/news/x.html/20240305101010/?utm_source=fb"
+    page = (
+        f'<html><head><meta property="og:title" content="Tiêu đề từ OpenGraph"><meta property="og:url" content="{url}">'
+        '<meta property="article:published_time" content="2024-03-05T03:10:00Z"></head>'
+        f"<body><div>{''.join(f'<p>{p}</p>' for p in PARAS)}</div></body></html>"
+    ).encode()
+    art = extract_article(page)
+    assert art.title == "Tiêu đề từ OpenGraph"
+    assert art.url == "http://kyanh.hatinh.gov.vn/kyanh/portal/read/kinh-te/news/x.html/20240305101010"
+    assert art.article_id == "20240305101010"
+    assert art.published_at == "2024-03-05T10:10:00+07:00"
+    assert art.date_text is None  # nothing printed on the page
+
+
+def test_given_url_is_made_canonical() -> None:
+    a = render.load_corpus()[0]
+    messy = a["url"].replace("http://", "https://www.").replace("/tin-tuc-su-kien/", "/tin-tuc-khac/") + "/?utm_campaign=x"
+    art = extract_article(render.render_portal_article(a).encode(), messy)
+    assert art.article_id == a["url"].rsplit("/", 1)[1]
+    assert art.url.startswith("http://kyanh.hatinh.gov.vn/kyanh/portal/read/")
+    assert art.url.endswith("/" + art.article_id)
+
+
+def test_new_software_address_gives_its_id() -> None:
+    art = extract_article(blog_page(), "http://kyanh.hatinh.gov.vn/vi/tin-tuc/tin-bai/12345/ky-tan-ra-quan")
+    assert art.article_id == "12345"
+
+
+def test_no_url_at_all_falls_back_to_the_source() -> None:
+    art = extract_article(blog_page(), source="pages/ky-tan.html")
+    assert art.source == "pages/ky-tan.html"
+    assert art.url == "pages/ky-tan.html"
+
+
+def test_profile_for_another_site_of_the_platform() -> None:
+    profile = load_profile("hatinh-portal:camxuyen")
+    a = render.load_corpus()[0]
+    url = a["url"].replace("/kyanh/", "/camxuyen/")
+    art = extract_article(render.render_portal_article(a).encode(), url, profile=profile)
+    assert art.title == a["title"]
+    assert art.article_id == url.rsplit("/", 1)[1]
+
+
+def test_breadcrumb_category_without_classes() -> None:
+    page = blog_page().replace(
+        b'<div class="entry">', '<div><a href="/">Trang chủ</a> » <a href="/c/nong-thon-moi">Nông thôn mới</a></div><div class="entry">'.encode()
+    )
+    assert extract_article(page).category == "Nông thôn mới"
+
+
+def test_related_links_by_heading() -> None:
+    page = blog_page().replace(
+        b"<div id='bottom'>",
+        '<div><h4>Bài viết liên quan</h4><ul><li><a href="/bai/1">Kỳ Tân khởi công nhà văn hóa thôn</a></li>'
+        "<li><a href='/bai/2'>Kỳ Tân tổng kết năm 2023</a></li></ul></div><div id='bottom'>".encode(),
+    )
+    art = extract_article(page, "https://kytan.example.vn/bai-viet/x")
+    assert [(r.url, r.title) for r in art.related] == [
+        ("https://kytan.example.vn/bai/1", "Kỳ Tân khởi công nhà văn hóa thôn"),
+        ("https://kytan.example.vn/bai/2", "Kỳ Tân tổng kết năm 2023"),
+    ]
+    assert "Kỳ Tân khởi công" not in art.body
+
+
+def test_lead_outside_the_content_block() -> None:
+    page = blog_page().replace(b'<div class="entry-body">', b'<div class="sapo">Ti\xc3\xaau \xc4\x91i\xe1\xbb\x83m.</div><div class="entry-body">')
+    art = extract_article(page)
+    assert art.lead == "Tiêu điểm."
+    assert art.body.split("\n\n")[1:] == PARAS
+
+
+def test_a_page_with_nothing_to_extract_is_a_clean_error() -> None:
+    with pytest.raises(ExtractError, match="no article"):
+        extract_article(b"<html><head></head><body><div></div></body></html>")
