@@ -69,6 +69,7 @@ class LogEntry:
     status: int
     fault: str | None
     headers: dict[str, str]
+    sent: float = 0.0  # time.monotonic() when the answer was written (or the connection dropped)
 
 
 class Replica:
@@ -322,6 +323,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(entry, fault)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        finally:
+            entry.sent = time.monotonic()
 
     # -- answers ---------------------------------------------------------------
     def _send(self, entry: LogEntry, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
