@@ -1,0 +1,131 @@
+"""Extraction benchmark: kyanh-archive against trafilatura on the same portal pages, in one run.
+
+    python bench/extract.py                 # ~2 s of timing per extractor
+    python bench/extract.py --seconds 5     # longer, steadier figures
+    python bench/extract.py --json          # the figures as one JSON object
+
+The pages are the annotated corpus rendered in the portal's markup (header
+menu with its sub-menus, sidebar, footer: 40-80 KB each, like live pages).
+Both extractors get the raw bytes and the URL and decode them themselves.
+trafilatura runs ``bare_extraction`` with metadata and images (title, date,
+author, categories, text, image captions: the nearest to the fields
+kyanh-archive gives); its plain text-only ``fast`` mode is timed too.
+Each is warmed up on every page first, then timed in whole passes over
+the pages for at least ``--seconds``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from huyenkyanh_archive.extract import extract_article  # noqa: E402
+from render import load_corpus, render_portal_article  # noqa: E402
+
+GOAL = 10.0
+
+
+def pages() -> list[tuple[bytes, str]]:
+    return [(render_portal_article(a).encode("utf-8"), a["url"]) for a in load_corpus()]
+
+
+def rate(fn: Callable[[bytes, str], object], work: list[tuple[bytes, str]], seconds: float) -> float:
+    """Pages per second over whole passes of ``work``, after one warm-up pass."""
+    for body, url in work:
+        fn(body, url)
+    gc.collect()
+    done = 0
+    start = time.perf_counter()
+    while True:
+        for body, url in work:
+            fn(body, url)
+        done += len(work)
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            return done / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=2.0, help="minimum timing per extractor")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    try:
+        import trafilatura
+    except ImportError as exc:
+        sys.exit(f"trafilatura is needed for the baseline: python -m pip install '.[bench]' ({exc})")
+
+    work = pages()
+    sizes = [len(b) for b, _ in work]
+
+    def ours(body: bytes, url: str) -> object:
+        return extract_article(body, url)
+
+    def traf_full(body: bytes, url: str) -> object:
+        return trafilatura.bare_extraction(body, url=url, with_metadata=True, include_images=True)
+
+    def traf_fast(body: bytes, url: str) -> object:
+        return trafilatura.bare_extraction(body, url=url, fast=True)
+
+    # What each gives on these pages: fields with a value, and whether the title is right.
+    sample = [extract_article(b, u) for b, u in work]
+    ours_fields = statistics.mean(
+        sum(1 for k, v in a.to_dict().items() if v not in (None, "", []) and k not in ("source", "extractor_version"))
+        for a in sample
+    )
+    titles_ok = sum(a.title == c["title"] for a, c in zip(sample, load_corpus(), strict=True))
+    traf_docs = [traf_full(b, u) for b, u in work]
+    traf_fields = statistics.mean(
+        sum(1 for k in ("title", "date", "author", "categories", "text", "url", "sitename", "description", "tags")
+            if getattr(d, k, None)) for d in traf_docs if d is not None
+    )
+
+    ours_rate = rate(ours, work, args.seconds)
+    full_rate = rate(traf_full, work, args.seconds)
+    fast_rate = rate(traf_fast, work, args.seconds)
+    result = {
+        "pages": len(work),
+        "page_kb_min": round(min(sizes) / 1024, 1),
+        "page_kb_mean": round(statistics.mean(sizes) / 1024, 1),
+        "page_kb_max": round(max(sizes) / 1024, 1),
+        "kyanh_archive_pages_per_s": round(ours_rate, 1),
+        "trafilatura_pages_per_s": round(full_rate, 1),
+        "trafilatura_fast_text_only_pages_per_s": round(fast_rate, 1),
+        "ratio": round(ours_rate / full_rate, 1),
+        "ratio_vs_fast_text_only": round(ours_rate / fast_rate, 1),
+        "goal_ratio": GOAL,
+        "kyanh_archive_fields_per_page": round(ours_fields, 1),
+        "trafilatura_fields_per_page": round(traf_fields, 1),
+        "kyanh_archive_titles_exact": f"{titles_ok}/{len(work)}",
+        "trafilatura_version": trafilatura.__version__,
+        "python": platform.python_version(),
+    }
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"{len(work)} portal pages, {result['page_kb_min']}-{result['page_kb_max']} KB "
+          f"(mean {result['page_kb_mean']} KB); Python {result['python']}, trafilatura {result['trafilatura_version']}")
+    print(f"  kyanh-archive extract_article         {ours_rate:8.1f} pages/s  "
+          f"({1000 / ours_rate:6.2f} ms/page, {ours_fields:.1f} fields/page, titles exact {titles_ok}/{len(work)})")
+    print(f"  trafilatura bare_extraction metadata  {full_rate:8.1f} pages/s  "
+          f"({1000 / full_rate:6.2f} ms/page, {traf_fields:.1f} fields/page)")
+    print(f"  trafilatura bare_extraction fast      {fast_rate:8.1f} pages/s  "
+          f"({1000 / fast_rate:6.2f} ms/page, text only)")
+    verdict = "meets" if ours_rate / full_rate >= GOAL else "is short of"
+    print(f"  ratio {ours_rate / full_rate:.1f}x (vs text-only fast mode {ours_rate / fast_rate:.1f}x): "
+          f"{verdict} the {GOAL:.0f}x goal")
+
+
+if __name__ == "__main__":
+    main()
