@@ -126,3 +126,17 @@ def test_lead_outside_the_content_block() -> None:
 def test_a_page_with_nothing_to_extract_is_a_clean_error() -> None:
     with pytest.raises(ExtractError, match="no article"):
         extract_article(b"<html><head></head><body><div></div></body></html>")
+
+
+def test_old_page_with_paragraphs_split_by_br_only() -> None:
+    menu = "<br>".join(f'<a href="/m/{i}">Chuyên mục số {i} của trang thông tin điện tử</a>' for i in range(30))
+    text = "<br><br>".join(PARAS)
+    page = (
+        "<html><head><title>Kỳ Tân ra quân làm đường - UBND xã Kỳ Tân</title></head><body><table><tr>"
+        f"<td>{menu}</td><td><b>Kỳ Tân ra quân làm đường</b><br>Ngày đăng: 05/03/2024 07:30<br>"
+        f'<font face="Arial">{text}</font><br><img src="/anh/1.jpg"></td></tr></table></body></html>'
+    ).encode()
+    art = extract_article(page, "http://kytan.example.vn/tin/1")
+    assert art.title == "Kỳ Tân ra quân làm đường"
+    assert art.published_at == "2024-03-05T07:30:00+07:00"
+    assert art.body == "\n\n".join(PARAS)

@@ -300,7 +300,8 @@ def _link_density(node: LexborNode, text_len: int) -> float:
 # --------------------------------------------------------------------------- content root
 
 
-def _densest_root(tree: LexborHTMLParser) -> LexborNode | None:
+def _densest_root(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
+    """The element whose paragraphs hold the most text; True when its paragraphs are lines split by <br>."""
     scores: dict[int, list] = {}
     for p in tree.css("p")[:20000]:
         parent = p.parent
@@ -311,14 +312,42 @@ def _densest_root(tree: LexborHTMLParser) -> LexborNode | None:
             continue
         entry = scores.setdefault(parent.mem_id, [parent, 0])
         entry[1] += len(text) - 2 * sum(len(node_text(a)) for a in p.css("a"))
-    if not scores:
-        for sel in ("[itemprop=articleBody]", "article", "main"):
-            node = tree.css_first(sel)
-            if node is not None and node_text(node):
-                return node
-        return tree.body
-    best = max(scores.values(), key=lambda e: e[1])
-    return best[0] if best[1] > 0 else tree.body
+    if scores:
+        best = max(scores.values(), key=lambda e: e[1])
+        if best[1] > 0:
+            return best[0], False
+    # Old pages separate paragraphs with <br> alone: the element holding most of them.
+    breaks: dict[int, list] = {}
+    for br in tree.css("br")[:20000]:
+        parent = br.parent
+        if parent is not None and parent.tag not in ("body", "html"):
+            breaks.setdefault(parent.mem_id, [parent, 0])[1] += 1
+    best_node, best_score = None, 0
+    for node, count in breaks.values():
+        if count < 2:
+            continue
+        # Menus are <br>-separated too: count the text that is not links.
+        score = len(node_text(node)) - 2 * sum(len(node_text(a)) for a in node.css("a"))
+        if score > best_score:
+            best_node, best_score = node, score
+    if best_node is not None and best_score >= 80:
+        return best_node, True
+    for sel in ("[itemprop=articleBody]", "article", "main"):
+        node = tree.css_first(sel)
+        if node is not None and node_text(node):
+            return node, False
+    return tree.body, False
+
+
+def _line_blocks(root: LexborNode, base: str | None) -> list[_Block]:
+    """Paragraphs of a block that separates them with <br> only, and its pictures."""
+    images = [src for img in root.css("img") if (src := _img_src(img))]
+    for br in root.css("br"):
+        br.replace_with("\n")
+    blocks = [_Block(root, line, [], "p") for line in (clean(x) for x in root.text(deep=True).split("\n")) if line]
+    for src in images:
+        blocks.append(_Block(root, "", [absolute(src, base) or src if base else src], "img"))
+    return blocks
 
 
 def _lead_before(root: LexborNode) -> list[LexborNode]:
@@ -516,13 +545,20 @@ def extract_page(text: str, url: str | None, profile: Profile) -> PageFields:
 
     # --- the content block
     byline_hint = meta.ld_author
+    by_lines = False
     if content is None:
-        content = _densest_root(tree)
+        content, by_lines = _densest_root(tree)
     if content is None:
         return fields
     leading = _lead_before(content) if not portal else []
-    nodes = leading + _blocks(content)
-    blocks = [b for b in (_classify(n, link_base, byline_hint) for n in nodes) if b is not None]
+    if by_lines:
+        blocks = [b for b in (_classify(n, link_base, byline_hint) for n in leading) if b is not None]
+        blocks += _line_blocks(content, link_base)
+    else:
+        nodes = leading + _blocks(content)
+        blocks = [b for b in (_classify(n, link_base, byline_hint) for n in nodes) if b is not None]
+    # The title and the date line printed again inside the text block are not paragraphs.
+    blocks = [b for b in blocks if not (b.kind == "p" and _is_heading_echo(b.text, fields))]
     _assemble(fields, blocks, byline_hint)
     if fields.byline is None and not portal:
         fields.byline = _nearby_byline(content)
@@ -576,6 +612,12 @@ def _assemble(fields: PageFields, blocks: list[_Block], byline_hint: str | None)
     fields.lead = paragraphs[0] if paragraphs else None
     fields.images = images
     fields.byline = byline
+
+
+def _is_heading_echo(text: str, fields: PageFields) -> bool:
+    if fields.title and text == fields.title:
+        return True
+    return bool(fields.date_text and fields.date_text in text and len(text) <= len(fields.date_text) + 30)
 
 
 def _is_related_heading(text: str) -> bool:
