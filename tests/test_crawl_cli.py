@@ -93,15 +93,28 @@ def test_stale_lock_of_a_dead_process_is_taken_over(replica: Replica, tmp_path: 
     assert out.returncode == 0, out.stderr
 
 
-@pytest.mark.parametrize("kill_after", [3, 12, 25])
-def test_sigkill_mid_crawl_then_rerun_is_complete(tmp_path: Path, kill_after: int) -> None:
+def children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.parametrize(("kill_after", "concurrency"), [(3, 2), (12, 8), (25, 2), (30, 8)])
+def test_sigkill_mid_crawl_then_rerun_is_complete(tmp_path: Path, kill_after: int, concurrency: int) -> None:
     db = tmp_path / "a.db"
     with Replica(CORPUS, per_page=4, faults=Faults(latency=0.01)) as rep:
-        proc = subprocess.Popen([*cli_argv(), *crawl_args(db, rep, "--concurrency", "2", "--quiet")],
+        proc = subprocess.Popen([*cli_argv(), *crawl_args(db, rep, "--concurrency", str(concurrency), "--quiet")],
                                 env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while len(rep.log) < kill_after and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.002)
+        helpers = children(proc.pid)  # extraction processes, with --concurrency 8
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         assert proc.returncode == -signal.SIGKILL  # killed mid-run, not finished
@@ -117,6 +130,10 @@ def test_sigkill_mid_crawl_then_rerun_is_complete(tmp_path: Path, kill_after: in
         assert out.returncode == 0, out.stderr
         refetched = {e.path.rsplit("/", 1)[1] for e in rep.article_requests()}
     assert not refetched & held_after_kill  # nothing stored was fetched again
+    deadline = time.monotonic() + 5
+    while any(Path(f"/proc/{c}").exists() for c in helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [c for c in helpers if Path(f"/proc/{c}").exists()]  # no orphan left behind
     health = archive_health(db)
     assert health["integrity"] == "ok" and health["foreign_key_errors"] == 0
     assert health["articles"] == health["distinct_ids"] == len(CORPUS)

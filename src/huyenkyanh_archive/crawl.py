@@ -25,10 +25,13 @@ article removed (never deleted).
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import queue
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -70,6 +73,9 @@ class CrawlOptions:
     max_pages: int = 100_000  # per folder: a pager that never ends
     respect_robots: bool = True
     seed: int | None = None  # backoff jitter, for reproducible tests
+    # Extraction is pure CPU: with more than one request in flight it runs in this many
+    # worker processes so it does not queue behind the GIL (None: automatic; 0: in-thread).
+    extract_processes: int | None = None
     max_page_count: int | None = None  # cap the database's size in pages: a full disk, for tests
     # Called by the writer with a stage name ("fetched", "response", "saved", "fts", "committed")
     # around each article's transaction: fault-injection tests SIGKILL the process there.
@@ -184,6 +190,44 @@ def extract_page(body: bytes, url: str, profile: Profile, headers: dict[str, str
     return fn(body, url, profile=profile, headers=headers, source=url)
 
 
+_CHILD_PROFILE: Profile | None = None
+
+
+def _child_init(profile: Profile, inherited_fds: tuple[int, ...]) -> None:
+    global _CHILD_PROFILE
+    _CHILD_PROFILE = profile
+    # The crawl lock is an flock shared by every copy of its descriptor: a forked child
+    # holding one would keep the database locked after the crawl itself died.
+    for fd in inherited_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    parent = os.getppid()
+
+    def watch() -> None:
+        # A SIGKILLed crawl cannot stop its pool: its workers leave by themselves.
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _child_extract(body: bytes, url: str, headers: dict[str, str]) -> Article:
+    assert _CHILD_PROFILE is not None
+    return extract_page(body, url, _CHILD_PROFILE, headers)
+
+
+def _extract_process_count(options: CrawlOptions) -> int:
+    if options.extract_processes is not None:
+        return max(0, options.extract_processes)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0  # spawn would re-import the caller's __main__: in-thread instead
+    cpus = os.cpu_count() or 1
+    return 0 if options.concurrency < 4 or cpus < 2 else min(cpus, 4)
+
+
 def _profiles(profile: Profile, base_url: str | None) -> tuple[Profile, Profile]:
     """(identity profile, fetch profile): canonical URLs stay on the site's own host while
     requests go to ``base_url``; links to either host are the same site."""
@@ -198,7 +242,12 @@ def _profiles(profile: Profile, base_url: str | None) -> tuple[Profile, Profile]
 
 class _Crawl:
     def __init__(
-        self, archive: Archive, profile: Profile, options: CrawlOptions, events: Callable[[Event], None] | None
+        self,
+        archive: Archive,
+        profile: Profile,
+        options: CrawlOptions,
+        events: Callable[[Event], None] | None,
+        private_fds: tuple[int, ...] = (),
     ) -> None:
         self.archive = archive
         self.options = options
@@ -212,6 +261,14 @@ class _Crawl:
         self._assets_in_flight: set[str] = set()
         self._asset_waiters: dict[str, list[str]] = {}  # asset URL -> articles to link once it is stored
         self._event_lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        n = _extract_process_count(options)
+        if n:
+            # Forked now, before this crawl starts any thread, so no lock is copied held.
+            self._pool = ProcessPoolExecutor(
+                n, mp_context=multiprocessing.get_context("fork"), initializer=_child_init, initargs=(self.profile, private_fds)
+            )
+            self._pool.submit(int).result()
         o = options
         self.fetcher = Fetcher(
             self.fetch_profile,
@@ -277,6 +334,8 @@ class _Crawl:
             for t in threads:
                 t.join(timeout=self.options.read_timeout + 5)
             self.fetcher.close()
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
             s = self.summary
             s.requests, s.retries, s.bytes = self.fetcher.requests, self.fetcher.retries, self.fetcher.bytes
             s.elapsed = round(time.monotonic() - started, 3)
@@ -590,7 +649,10 @@ class _Crawl:
         if res.status != 200:
             return done
         try:
-            done.record = extract_page(res.body, task.url, self.profile, dict(res.headers))
+            if self._pool is not None:
+                done.record = self._pool.submit(_child_extract, res.body, task.url, dict(res.headers)).result()
+            else:
+                done.record = extract_page(res.body, task.url, self.profile, dict(res.headers))
         except ExtractError as exc:
             done.error = f"extract: {exc}"
             return done
@@ -634,13 +696,14 @@ def crawl(
     """
     profile = profile or load_profile()
     options = options or CrawlOptions()
-    with CrawlLock(db_path):
+    with CrawlLock(db_path) as lock:
         archive = open_archive(db_path)
         try:
             if options.max_page_count:
                 archive.conn.execute(f"PRAGMA max_page_count = {int(options.max_page_count)}")
             archive.stage_hook = options.stage_hook
-            return _Crawl(archive, profile, options, events).run()
+            fds = (lock.fileno,) if lock.fileno is not None else ()
+            return _Crawl(archive, profile, options, events, fds).run()
         finally:
             archive.close()
 

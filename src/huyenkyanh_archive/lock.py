@@ -95,6 +95,10 @@ class CrawlLock:
         self._fd = fd
         return self
 
+    @property
+    def fileno(self) -> int | None:
+        return self._fd
+
     def release(self) -> None:
         if self._fd is None:
             return
