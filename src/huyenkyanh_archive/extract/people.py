@@ -43,6 +43,11 @@ _CLAUSE_PUNCT = frozenset(",.;:(“\"!?-–—…‘'[") | {"..."}
 _SENTENCE_END = frozenset(".;!?")
 _ROLE_GLUE = frozenset("&/+")
 _MAX_ROLE_TOKENS = 24
+# Verbs-list entries that are not actions: they do not decide participation.
+_FUNCTION_WORDS = frozenset(
+    "là có ở tại của đã vừa cũng mới sẽ đang được bị từ với cho về trong ngoài sau trước theo như "
+    "đến tới qua ra vào lên khi thì mà do để nhằm này đó rồi nên vì nhưng còn nay cùng".split()
+)
 _MAX_TEXT = 200_000  # characters of one paragraph looked at; the rest is not prose
 
 
@@ -258,14 +263,21 @@ class _Unit:
                 if nxt < n and toks[nxt].is_word and (
                     toks[nxt].is_upper
                     or self.cat[nxt] in (_ORG, _LEVEL)
+                    or (self.cat[nxt] == _VERB and toks[nxt].is_cap)
                     or (self._plain_cap(nxt) and self._name_at(nxt, False) is None)
                 ):
                     j += 1
                     continue
                 break
             if c == _VERB:
-                prev = toks[j - 1].key if j > 0 else ""
-                if prev in lex.unit_nouns:
+                # "Trưởng ban Tổ chức …", "Trưởng đoàn kiểm tra", "Ban Chỉ đạo":
+                # a verb naming a unit; but "Giám đốc Sở dẫn đầu" and
+                # "Bí thư Huyện đoàn Khai mạc giải" end there.
+                prev = toks[j - 1].key
+                if (prev in lex.unit_nouns and (j == head_end or (t.is_cap and not self.covered[j - 1]))) or (
+                    t.is_cap and (prev == "và" or prev in _DASHES)
+                ):
+                    # also "Phòng Văn hóa - Thông tin", "Văn hóa và Thông tin"
                     j = self.end[j]
                     good_end = j
                     continue
@@ -276,8 +288,10 @@ class _Unit:
                 j = self._place_after(self.end[j], pre)
                 good_end = j
                 break
-            if pre and self._name_at(j, False) is not None:
-                break
+            if pre:
+                nm = self._name_at(j, False)
+                if nm is not None and not self._apposition_follows(nm[0]):
+                    break
             if c == _ORG or t.is_cap:
                 lower_run = 0
                 j = self.end[j]
@@ -285,20 +299,32 @@ class _Unit:
                 continue
             lower_run += 1
             if lower_run >= 3:
-                # An unknown verb and its object ("… xin ý kiến"): the role
-                # ended before the run of lower-case words.
-                return good_end, good_end, good_end > head_end
+                # Lower-case words run on: a unit's name ("Trưởng khoa Hồi sức
+                # cấp cứu chia sẻ") if a known ending follows at once, else an
+                # unknown verb and its object ("… xin ý kiến"): the role
+                # ended before them.
+                nxt = j + 1
+                if lower_run > 5 or not (nxt >= n or not toks[nxt].is_word or self.cat[nxt] in (_VERB, _LEVEL)):
+                    return good_end, good_end, good_end > head_end
             j += 1
-            if lower_run == 0:
-                good_end = j
         text_end = j
-        if lower_run >= 2 and text_end > good_end:
-            text_end = good_end
         while text_end > head_end and (not toks[text_end - 1].is_word or toks[text_end - 1].key == "và"):
             if toks[text_end - 1].text[0].isdigit():
                 break
             text_end -= 1
         return j, text_end, text_end > head_end
+
+    def _apposition_follows(self, k: int) -> bool:
+        """", ông Phạm Văn Lực" after a name-like run: the run was part of a
+        unit's name ("Giám đốc Công ty Hoàng Long, ông Phạm Văn Lực")."""
+        if k + 1 >= self.n or self.toks[k].text != ",":
+            return False
+        j = k + 1
+        if not (self._is(j, _HON) or self._is(j, _RANK)):
+            return False
+        while self._is(j, _HON) or self._is(j, _RANK):
+            j = self.end[j]
+        return self._name_at(j, False) is not None
 
     def _role_text(self, a: int, b: int) -> str:
         return collapse_space(self.text[self.toks[a].start : self.toks[b - 1].end])
@@ -382,16 +408,18 @@ class _Unit:
                     break
                 if lex.reference_nouns.match(toks, p) == back - 1:
                     return True
-        # The first verb after the person decides "sent from elsewhere".
+        # The first content verb after the person decides "sent from elsewhere".
         j = end
-        while j < self.n and j - end < 30:
+        while j < self.n and j - end < 40:
             t = toks[j]
             if not t.is_word and t.text in _SENTENCE_END:
                 break
             if t.is_word and not t.is_cap:
                 if lex.nonparticipation.match(toks, j):
                     return True
-                if self.cat[j] == _VERB and t.key not in ("đã", "vừa", "cũng", "mới", "sẽ", "đang"):
+                if self.cat[j] == _VERB and self.end[j] - j == 1 and t.key not in _FUNCTION_WORDS:
+                    return False
+                if self.cat[j] == _VERB and self.end[j] - j > 1:
                     return False
             j += 1
         return False
