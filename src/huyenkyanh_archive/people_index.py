@@ -31,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .vietnamese import compare_key, fold_key, nfc
 
@@ -40,6 +41,7 @@ _PLACE_RE = re.compile(rf"(?<!\w){_UNIT}\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A
 UNPLACED_LABEL = "không rõ địa bàn"
 
 
+@lru_cache(maxsize=16384)
 def locality_of(role: str | None) -> str | None:
     """The commune-level place a role names, e.g. "xã Kỳ Tân", or None."""
     if not role:

@@ -24,6 +24,10 @@ from .vietnamese import collapse_space, compare_key, fold, fold_key, nfc
 HIGHLIGHT_OPEN = "«"
 HIGHLIGHT_CLOSE = "»"
 MAX_LIMIT = 1000
+# Every match is scored before the best are known (FTS5 has no top-k), so a
+# query matching most of the archive costs ~2-3 µs per article. Above this many
+# matches an unfiltered query is ranked by its title-and-lead matches instead.
+RANK_CAP = 5000
 # Title hits weigh most, then the lead, captions, body: a subject in the title is the article's subject.
 _BM25_WEIGHTS = "10.0, 4.0, 1.0, 2.0"
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -45,6 +49,20 @@ class SearchHit(_Dict):
     category: str | None
     snippet: str
     score: float
+
+
+class SearchResults(list[SearchHit]):
+    """The hits, plus how they were ranked.
+
+    ``matches`` is the number of matching articles, or None when there are more
+    than :data:`RANK_CAP` (they are not counted). ``exhaustive`` is False when
+    the query was that broad: see :func:`search`.
+    """
+
+    def __init__(self, hits: Iterable[SearchHit] = (), *, matches: int | None = None, exhaustive: bool = True) -> None:
+        super().__init__(hits)
+        self.matches = matches
+        self.exhaustive = exhaustive
 
 
 @dataclass(slots=True)
@@ -144,6 +162,24 @@ def _date_bound(value: str | None, *, upper: bool, option: str) -> str | None:
     return value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value
 
 
+# Reads jump around a file of several GB (attendee rows, their articles, FTS
+# pages): a larger page cache and memory-mapped reads make them 5-10x cheaper
+# than SQLite's 2 MB default. Per connection, so set on first use.
+_CACHE_KIB = 256 * 1024
+_MMAP_BYTES = 4 << 30
+
+
+def _prepare(archive: Archive) -> None:
+    if getattr(archive, "_query_tuned", False):
+        return
+    try:
+        archive.conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+        archive.conn.execute(f"PRAGMA mmap_size = {_MMAP_BYTES}")
+    except sqlite3.Error:
+        pass  # a tuning hint only
+    archive._query_tuned = True  # type: ignore[attr-defined]
+
+
 def _limit(limit: int) -> int:
     if limit < 1 or limit > MAX_LIMIT:
         raise QueryError(f"--limit {limit}: give a number from 1 to {MAX_LIMIT}")
@@ -191,10 +227,16 @@ def search(
     category: str | None = None,
     person: str | None = None,
     limit: int = 20,
-) -> list[SearchHit]:
-    """Full-text search, best first (bm25), each hit with a highlighted snippet."""
+) -> SearchResults:
+    """Full-text search, best first (bm25), each hit with a highlighted snippet.
+
+    Returns a list of :class:`SearchHit`; see :class:`SearchResults` and
+    :func:`_rank_unfiltered` for how a query matching more than
+    :data:`RANK_CAP` articles is ranked.
+    """
     match = to_fts(query)
     limit = _limit(limit)
+    _prepare(archive)
     where, params = ["articles_fts MATCH ?"], [match]
     lo, hi = _date_bound(since, upper=False, option="--since"), _date_bound(until, upper=True, option="--until")
     if lo:
@@ -216,18 +258,18 @@ def search(
         where.append(f"a.id IN (SELECT article FROM attendees WHERE name_key IN ({','.join('?' * len(keys))}))")
         params.extend(keys)
     filtered = len(where) > 1
-    if filtered:
-        ranked = (
-            f"SELECT a.id, bm25(articles_fts, {_BM25_WEIGHTS}) AS score FROM articles_fts"
-            f" JOIN articles a ON a.id = articles_fts.rowid WHERE {' AND '.join(where)} ORDER BY score LIMIT ?"
-        )
-    else:
-        # No join while ranking: every match is scored, so each per-row step counts.
-        ranked = f"SELECT rowid, bm25(articles_fts, {_BM25_WEIGHTS}) AS score FROM articles_fts WHERE articles_fts MATCH ? ORDER BY score LIMIT ?"
+    exhaustive, matches = True, None
     try:
-        top = archive.conn.execute(ranked, (*params, limit)).fetchall()
+        if filtered:
+            top = archive.conn.execute(
+                f"SELECT a.id, bm25(articles_fts, {_BM25_WEIGHTS}) AS score FROM articles_fts"
+                f" JOIN articles a ON a.id = articles_fts.rowid WHERE {' AND '.join(where)} ORDER BY score LIMIT ?",
+                (*params, limit),
+            ).fetchall()
+        else:
+            top, matches, exhaustive = _rank_unfiltered(archive.conn, match, limit)
         if not top:
-            return []
+            return SearchResults(matches=matches or 0, exhaustive=exhaustive)
         ids = [r[0] for r in top]
         marks = ",".join("?" * len(ids))
         meta = {
@@ -254,7 +296,51 @@ def search(
     for pk, score in top:
         article_id, url, title, published, cat = meta[pk]
         hits.append(SearchHit(article_id, url, title, _date(published), cat, snippets.get(pk, ""), score))
-    return hits
+    if filtered:
+        matches = len(hits) if len(hits) < limit else None
+    return SearchResults(hits, matches=matches, exhaustive=exhaustive)
+
+
+def _rank_unfiltered(conn: sqlite3.Connection, match: str, limit: int) -> tuple[list[Any], int | None, bool]:
+    """(rowid, score) of the best hits, the number of matches (None: above the cap), exhaustive?
+
+    Up to RANK_CAP matches every one is ranked by bm25. Beyond, the query is
+    ranked over the articles that match it in their title or lead (bm25 on those
+    columns): for a subject that common, an article naming it there is about it.
+    If even those exceed the cap, the most recently archived RANK_CAP of them
+    are ranked; too few are topped up with the most recently archived others.
+    """
+    ranked = f"bm25(articles_fts, {_BM25_WEIGHTS})"
+    beyond = conn.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        (match, RANK_CAP),
+    ).fetchone()
+    if beyond is None:
+        top = conn.execute(
+            f"SELECT rowid, {ranked} AS score FROM articles_fts WHERE articles_fts MATCH ? ORDER BY score LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        count = conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
+        return top, count, True
+    heads = "{title lead} : " + match
+    bound = conn.execute(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        (heads, RANK_CAP - 1),
+    ).fetchone()
+    top = conn.execute(
+        f"SELECT rowid, {ranked} AS score FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ?"
+        " ORDER BY score LIMIT ?",
+        (heads, bound[0] if bound else 0, limit),
+    ).fetchall()
+    if len(top) < limit:
+        seen = {r[0] for r in top}
+        for (rowid,) in conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (match, limit + len(seen)),
+        ):
+            if rowid not in seen and len(top) < limit:
+                top.append((rowid, 0.0))
+    return top, None, False
 
 
 # -- people --------------------------------------------------------------------
@@ -333,6 +419,7 @@ def people(
     if sort not in ("articles", "name", "last-seen"):
         raise QueryError(f"--sort {sort!r}: choose articles, name or last-seen")
     lo = _date_bound(since, upper=False, option="--since")
+    _prepare(archive)
     rows = _rows(archive, _ROWS_SQL + " ORDER BY at.article, at.position, at.id")
     summaries = [_summary(e) for res in _resolve_all(rows) for e in res.entities]
     if role:
@@ -373,6 +460,7 @@ def person(archive: Archive, name: str, *, why: bool = False, co_limit: int = 10
     name = collapse_space(nfc(name))
     if not name or len(name) > 200:
         raise QueryError("give a person's full name (at most 200 characters)")
+    _prepare(archive)
     place = None
     m = _LOCALITY_RE.match(name)
     if m:
@@ -389,28 +477,36 @@ def person(archive: Archive, name: str, *, why: bool = False, co_limit: int = 10
         keys = [r[0] for r in rows]
         if not keys:
             raise QueryError(f"nobody named {name!r} in the archive; see `kyanh-archive people`")
-    resolutions = [_resolve_key(archive, k) for k in keys]
-    entities = [(res, e) for res in resolutions for e in res.entities]
+    resolved = [_resolve_key(archive, k) for k in keys]
+    entities = [(res, e) for res, _refs in resolved for e in res.entities]
     if place is not None:
         chosen = [(r, e) for r, e in entities if e.locality and fold_key(e.locality) == fold_key(place)]
         if not chosen:
             places = ", ".join(e.locality or "-" for _r, e in entities)
             raise QueryError(f"{name!r} has no entry in {place!r}; entries: {places}")
         entities = chosen
-    reasons = [reason for res in resolutions for reason in res.reasons]
+    reasons = [reason for res, _refs in resolved for reason in res.reasons]
     if len(entities) > 1:
         return Ambiguous(name, [_summary(e) for _r, e in entities], reasons if why else [])
     res, entity = entities[0]
-    return _timeline(archive, entity, reasons if why else [], co_limit)
+    refs = next(refs for r, refs in resolved if r is res)
+    return _timeline(archive, entity, refs, split=len(res.entities) > 1, why=reasons if why else [], co_limit=co_limit)
 
 
-def _resolve_key(archive: Archive, key: str) -> Resolution:
-    rows = _rows(archive, _ROWS_SQL + " WHERE at.name_key = ? ORDER BY at.article, at.position, at.id", (key,))
-    apps = people_index.group_rows(rows)[key]
+def _resolve_key(archive: Archive, key: str) -> tuple[Resolution, dict[int, ArticleRef]]:
+    rows = _rows(
+        archive,
+        _ROWS_SQL.replace(" FROM attendees", ", a.title, a.url FROM attendees")
+        + " WHERE at.name_key = ? ORDER BY at.article, at.position, at.id",
+        (key,),
+    )
+    refs = {int(r[0]): ArticleRef(r[8], _date(r[2]), r[9], r[10]) for r in rows}
+    apps = people_index.group_rows(r[:9] for r in rows)[key]
     mates = None
     if len({p for a in apps for p in a.localities}) > 1:
         mates = _mates(archive, sorted({a.article for a in apps}))
-    return people_index.resolve(key, apps, {a: {k for k, _n in names} for a, names in mates.items()} if mates else None)
+    res = people_index.resolve(key, apps, {a: {k for k, _n in names} for a, names in mates.items()} if mates else None)
+    return res, refs
 
 
 def _mates(archive: Archive, articles: Sequence[int]) -> dict[int, set[tuple[str, str]]]:
@@ -426,28 +522,35 @@ def _mates(archive: Archive, articles: Sequence[int]) -> dict[int, set[tuple[str
     return out
 
 
-def _timeline(archive: Archive, entity: Entity, why: list[str], co_limit: int) -> PersonTimeline:
-    articles = sorted({a.article for a in entity.appearances})
-    refs: dict[int, ArticleRef] = {}
-    for start in range(0, len(articles), 500):
-        chunk = articles[start : start + 500]
-        for pk, aid, published, title, url in _rows(
+def _co_appearances(archive: Archive, entity: Entity, split: bool, limit: int) -> list[CoAppearance]:
+    if not split:
+        # The whole name is this person: let SQLite count over the name index.
+        rows = _rows(
             archive,
-            f"SELECT id, article_id, published_at, title, url FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        ):
-            refs[int(pk)] = ArticleRef(aid, _date(published), title, url)
+            "SELECT b.name_key, min(b.name), count(DISTINCT b.article) AS n"
+            " FROM (SELECT DISTINCT article FROM attendees WHERE name_key = ?) a"
+            " JOIN attendees b ON b.article = a.article GROUP BY b.name_key ORDER BY n DESC, b.name_key LIMIT ?",
+            (entity.name_key, limit + 1),
+        )
+        return [CoAppearance(nm, k, n) for k, nm, n in rows if k != entity.name_key][:limit]
     counts: Counter[str] = Counter()
     names: dict[str, Counter[str]] = defaultdict(Counter)
-    for _art, pairs in _mates(archive, articles).items():
+    for _art, pairs in _mates(archive, sorted({a.article for a in entity.appearances})).items():
         for key in {k for k, _n in pairs if k != entity.name_key}:
             counts[key] += 1
         for key, nm in pairs:
             names[key][nm] += 1
-    co = [
+    return [
         CoAppearance(names[k].most_common(1)[0][0], k, n)
-        for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], fold_key(kv[0])))[:co_limit]
+        for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     ]
+
+
+def _timeline(
+    archive: Archive, entity: Entity, refs: dict[int, ArticleRef], *, split: bool, why: list[str], co_limit: int
+) -> PersonTimeline:
+    mine = {a.article for a in entity.appearances}
+    refs = {k: v for k, v in refs.items() if k in mine}
     ordered = sorted(refs.values(), key=lambda r: (r.date or "", r.article_id))
     return PersonTimeline(
         key=entity.key,
@@ -455,7 +558,7 @@ def _timeline(archive: Archive, entity: Entity, why: list[str], co_limit: int) -
         locality=entity.locality,
         articles=ordered,
         roles=_role_spans(entity.appearances, refs),
-        appears_with=co,
+        appears_with=_co_appearances(archive, entity, split, co_limit),
         why=why,
     )
 
