@@ -245,3 +245,22 @@ def test_full_text_search_is_detectable_by_datasette(page_archive) -> None:  # t
 def test_missing_database_is_an_archive_error(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError):
         open_archive(tmp_path / "none.db", readonly=True)
+
+
+def test_match_count_and_broad_queries(archive, pages, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    want = expected(pages, "huyen")
+    exact = query.search(archive, "huyen", limit=5)
+    assert exact.exhaustive and exact.matches == len(want)
+    # Above the cap, hits come from articles naming the words in title or lead, then the rest.
+    monkeypatch.setattr(query, "RANK_CAP", 3)
+    broad = query.search(archive, "huyen", limit=len(want))
+    assert not broad.exhaustive and broad.matches is None
+    assert {h.article_id for h in broad} == want
+    by_id = {p.record.article_id: p for p in pages}
+    heads = [h for h in broad if h.score != 0.0]
+    assert heads and all(
+        "huyen" in plain((by_id[h.article_id].record.title or "") + " " + (by_id[h.article_id].record.lead or "")).split()
+        for h in heads
+    )
+    assert [h.score for h in heads] == sorted(h.score for h in heads)
+    assert all(h.score == 0.0 for h in broad[len(heads):])

@@ -70,6 +70,13 @@ def search_cmd(
     for h in hits:
         table.add_row(h.date or "-", f"[bold]{escape(h.title or '')}[/bold]\n{_highlight(h.snippet)}", escape(h.url))
     stdout.print(table)
+    if not hits.exhaustive:
+        stdout.print(
+            f"[dim]More than {q.RANK_CAP:,} articles match: ranked by the words in titles and leads. "
+            "Add words, a \"phrase\" or --since/--category to rank every match.[/dim]"
+        )
+    elif hits.matches is not None:
+        stdout.print(f"[dim]{len(hits)} of {hits.matches:,} matching articles[/dim]")
 
 
 @app.command("people")
