@@ -630,6 +630,10 @@ def _store_error(path: str, exc: BaseException) -> StoreError:
     text = str(exc)
     if "full" in text:
         return StoreError(f"{path}: database or disk is full; free space and run again (nothing was lost)")
+    if "disk I/O error" in text:
+        # What a full disk, a file-size limit (ulimit -f) or a quota looks like when the WAL write fails.
+        return StoreError(f"{path}: disk I/O error (a full disk, a quota or a file-size limit?); free space or check"
+                          " the disk and run again (the archive is as it was before the failing article)")
     if "readonly" in text or "read-only" in text:
         return StoreError(f"{path}: database is read-only; give a writable --db path")
     if "locked" in text or "busy" in text:
