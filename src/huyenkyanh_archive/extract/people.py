@@ -340,9 +340,12 @@ class _Unit:
         while k < n:
             t = toks[k]
             if t.text in _DASHES or (t.text == "," and full):
-                if self._starts_role(k + 1):
-                    end, text_end, _ = self._parse_role(k + 1, pre=False)
-                    roles.append(self._role_text(k + 1, text_end))
+                r = k + 1
+                # "nguyên Bí thư Huyện ủy": a former post, written as such
+                former = r + 1 < n and toks[r].key == "nguyên" and self._starts_role(r + 1)
+                if former or self._starts_role(r):
+                    end, text_end, _ = self._parse_role(r + 1 if former else r, pre=False)
+                    roles.append(self._role_text(r, text_end))
                     k = end
                     continue
                 if toks[k + 1].key == "kiêm" if k + 1 < n else False:
@@ -369,7 +372,13 @@ class _Unit:
                 roles.append(self._role_text(k, text_end))
                 k = end
                 continue
-            if t.key == "kiêm" and self._starts_role(k + 1):
+            if t.key in ("kiêm", "và") and self._starts_role(k + 1):
+                # "Bí thư Đảng ủy và Chủ tịch HĐND xã": a second role, unless
+                # that role stands before another person's name.
+                if t.key == "và" and self._is(k + 1, _HEAD):
+                    end, _, _ = self._parse_role(k + 1, pre=True)
+                    if self._name_at(end, True) is not None or (end < n and toks[end].text == ":"):
+                        break
                 k += 1
                 continue
             e = lex.elect.match(toks, k)
@@ -415,11 +424,11 @@ class _Unit:
             if not t.is_word and t.text in _SENTENCE_END:
                 break
             if t.is_word and not t.is_cap:
+                if self.cat[j] == _VERB and self.end[j] - j > 1:
+                    return False  # "gửi lời chúc mừng", "ký kết": taking part
                 if lex.nonparticipation.match(toks, j):
                     return True
-                if self.cat[j] == _VERB and self.end[j] - j == 1 and t.key not in _FUNCTION_WORDS:
-                    return False
-                if self.cat[j] == _VERB and self.end[j] - j > 1:
+                if self.cat[j] == _VERB and t.key not in _FUNCTION_WORDS:
                     return False
             j += 1
         return False
@@ -598,7 +607,11 @@ def find_mentions(texts: Sequence[str]) -> list[Mention]:
     lex = lexicon()
     out: list[Mention] = []
     for u, text in enumerate(texts):
-        text = nfc(text or "")[:_MAX_TEXT]
+        text = nfc(text or "")
+        if len(text) > _MAX_TEXT:
+            # Not prose any more; keep whole sentences up to the limit.
+            cut = text.rfind(". ", 0, _MAX_TEXT)
+            text = text[: cut + 1 if cut > 0 else _MAX_TEXT]
         if not text.strip():
             continue
         out.extend(_Unit(text, lex, u * 1_000_000).parse())
