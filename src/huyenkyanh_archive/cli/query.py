@@ -181,7 +181,8 @@ def stats_cmd(db: DbOpt = Path(DEFAULT_DB), as_json: JsonOpt = False) -> None:
     table.add_row("responses kept", f"{s.responses} ({s.raw_bytes / 1e6:.1f} MB raw, {s.stored_bytes / 1e6:.1f} MB stored)")
     if s.last_crawl:
         c = s.last_crawl
-        counts = ", ".join(f"{k}: {v}" for k, v in (c.stats or {}).items())
+        shown = ("new", "changed", "unchanged", "removed", "failed", "requests")
+        counts = ", ".join(f"{k}: {v}" for k, v in (c.stats or {}).items() if k in shown)
         table.add_row("last crawl", f"#{c.id} {c.started_at} .. {c.finished_at or '(not finished)'}: {escape(c.status)}"
                       + (f" ({escape(counts)})" if counts else ""))
     else:
