@@ -60,8 +60,51 @@ def replica_capacity(rep: Replica, paths: list[str], seconds: float = 2.0, clien
     return sum(counts) / (time.monotonic() - t0)
 
 
-def run_crawl(db: Path, rep: Replica, *extra: str) -> tuple[dict, float, float, float]:
-    """(end event, wall seconds, peak RSS MB, CPU seconds) of one ``kyanh-archive crawl`` process."""
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree(pid: int) -> list[int]:
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            pids += [q for c in task.read_text().split() for q in _tree(int(c))]
+        except OSError:
+            pass
+    return pids
+
+
+class TreeRss:
+    """Peak of the summed RSS of a process and its children (the extraction workers),
+    sampled every 50 ms. Shared pages count once per process: an upper bound."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak_kb, self.main_peak_kb, self._stop = pid, 0, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            sizes = [_rss_kb(p) for p in _tree(self.pid)]
+            if sizes:
+                self.main_peak_kb = max(self.main_peak_kb, sizes[0])
+                self.peak_kb = max(self.peak_kb, sum(sizes))
+
+    def stop(self) -> tuple[float, float]:
+        self._stop.set()
+        self._thread.join()
+        return self.main_peak_kb / 1024, self.peak_kb / 1024
+
+
+def run_crawl(db: Path, rep: Replica, *extra: str) -> tuple[dict, float, float, float, float]:
+    """(end event, wall seconds, peak RSS MB, peak process-tree RSS MB, CPU seconds incl. workers)
+    of one ``kyanh-archive crawl`` process."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
     argv = [sys.executable, "-c", "from huyenkyanh_archive.cli import app; app()", "crawl", "--db", str(db),
@@ -69,7 +112,9 @@ def run_crawl(db: Path, rep: Replica, *extra: str) -> tuple[dict, float, float, 
     out = tempfile.TemporaryFile()
     t0 = time.monotonic()
     proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.PIPE)
+    tree = TreeRss(proc.pid)
     _, status, usage = os.wait4(proc.pid, 0)
+    main_mb, tree_mb = tree.stop()
     wall = time.monotonic() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode() if proc.stderr else ""
@@ -78,7 +123,9 @@ def run_crawl(db: Path, rep: Replica, *extra: str) -> tuple[dict, float, float, 
     end = json.loads(lines[-1]) if lines else {}
     if proc.returncode != 0 or end.get("event") != "end":
         raise SystemExit(f"crawl failed ({proc.returncode}): {err.strip()[-500:]}")
-    return end, wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # ru_maxrss: KB on Linux
+    # RSS is sampled from /proc: ru_maxrss would count the pages of this (large) process
+    # that the child shared between fork and exec. wait4's CPU includes the workers it reaped.
+    return end, wall, main_mb, tree_mb, usage.ru_utime + usage.ru_stime
 
 
 def bench(size: int, corpus: list[dict]) -> dict:
@@ -90,10 +137,10 @@ def bench(size: int, corpus: list[dict]) -> dict:
             rep.clear_log()
             db = work / "bench.db"
             load_before = os.getloadavg()[0]
-            end, wall, rss, cpu = run_crawl(db, rep)
+            end, wall, rss, tree_rss, cpu = run_crawl(db, rep)
             full_requests = len(rep.log)
             rep.clear_log()
-            end2, wall2, rss2, _ = run_crawl(db, rep)
+            end2, wall2, rss2, _, _ = run_crawl(db, rep)
             sync_requests = len(rep.log)
             folders = len(rep.folders())
         db_mb = sum(f.stat().st_size for f in work.iterdir()) / 1e6
@@ -115,6 +162,7 @@ def bench(size: int, corpus: list[dict]) -> dict:
         "cpu_ms_per_article": round(cpu * 1000 / max(1, end["new"]), 2),
         "load_before": round(load_before, 2),
         "peak_rss_mb": round(rss, 1),
+        "peak_tree_rss_mb": round(tree_rss, 1),
         "db_mb": round(db_mb, 1),
         "sync_requests": sync_requests,
         "sync_expected": folders + 1,
@@ -135,7 +183,7 @@ def main() -> None:
     print("|" + "---|" * len(cols))
     for r in rows:
         print("| " + " | ".join(str(r[c]) for c in cols) + " |")
-    ok = all(r["articles_per_s"] >= GOAL_RATE and r["peak_rss_mb"] < 200 and r["sync_requests"] == r["sync_expected"]
+    ok = all(r["articles_per_s"] >= GOAL_RATE and r["peak_tree_rss_mb"] < 200 and r["sync_requests"] == r["sync_expected"]
              and r["archived"] == r["articles"] for r in rows)
     print(f"goal (>= {GOAL_RATE:.0f} articles/s, RSS < 200 MB, sync = folders + robots.txt): {'met' if ok else 'NOT met'}")
 

@@ -189,3 +189,30 @@ def test_sigkill_inside_an_article_write_leaves_no_trace_of_it(tmp_path: Path, s
     assert health["articles"] == health["distinct_ids"] == health["fts_rows"] == len(CORPUS)
     with open_db(db) as conn:
         assert conn.execute("SELECT count(*) FROM runs WHERE status = 'killed'").fetchone()[0] == 1
+
+
+def test_unreachable_site_exits_69_and_changes_nothing(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again below: nothing listens there
+    db = tmp_path / "a.db"
+    out = cli("crawl", "--db", str(db), "--base-url", f"http://127.0.0.1:{port}", "--delay", "0",
+              "--retries", "1", "--backoff", "0.01", "--quiet")
+    assert out.returncode == 69
+    assert len(out.stderr.strip().splitlines()) == 1 and "robots.txt" in out.stderr
+    with open_db(db) as conn:
+        assert conn.execute("SELECT count(*) FROM responses").fetchone()[0] == 0
+
+
+def test_reextract_command(replica: Replica, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    assert cli(*crawl_args(db, replica, "--quiet")).returncode == 0
+    out = cli("reextract", "--db", str(db))
+    assert out.returncode == 0, out.stderr
+    assert f"{len(CORPUS)} articles re-extracted" in out.stdout
+
+
+def test_missing_directory_is_one_line_exit_74(replica: Replica, tmp_path: Path) -> None:
+    out = cli(*crawl_args(tmp_path / "nope" / "a.db", replica))
+    assert out.returncode == 74 and "does not exist" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
