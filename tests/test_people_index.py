@@ -186,3 +186,16 @@ def test_synthetic_fixture_is_what_the_tests_say() -> None:
     # Guard the fixture: the namesakes never share an article.
     hai = [t for _d, t, people in SYNTHETIC for p in people if p.name.lower() == "nguyễn văn hải"]
     assert len(hai) == len(set(hai)) == 5
+
+
+def test_directory_agrees_with_each_timeline(archive) -> None:  # type: ignore[no-untyped-def]
+    # The directory is summarised by SQL, a timeline by the resolver: they must tell the same story.
+    for entry in query.people(archive):
+        ask = f"{entry.name} ({entry.locality})" if entry.locality else entry.name
+        timeline = query.person(archive, ask)
+        assert isinstance(timeline, query.PersonTimeline), ask
+        assert timeline.key == entry.key
+        assert len(timeline.articles) == entry.articles
+        assert [(r.role_key, r.first_seen, r.last_seen, r.articles) for r in timeline.roles] == [
+            (r.role_key, r.first_seen, r.last_seen, r.articles) for r in entry.roles
+        ], ask

@@ -351,13 +351,6 @@ _ROWS_SQL = (
 )
 
 
-def _coattendees(rows: Iterable[Sequence[Any]]) -> dict[int, set[str]]:
-    out: dict[int, set[str]] = defaultdict(set)
-    for row in rows:
-        out[int(row[0])].add(str(row[4]))
-    return out
-
-
 def _role_spans(apps: Sequence[Appearance], refs: dict[int, ArticleRef] | None = None) -> list[RoleSpan]:
     written: dict[str, Counter[str]] = defaultdict(Counter)
     seen: dict[str, dict[int, str | None]] = defaultdict(dict)
@@ -390,14 +383,52 @@ def _summary(entity: Entity) -> PersonSummary:
     )
 
 
-def _resolve_all(rows: list[Any]) -> list[Resolution]:
-    grouped = people_index.group_rows(rows)
-    mates: dict[int, set[str]] | None = None
+def _directory(archive: Archive) -> list[PersonSummary]:
+    """Every person's summary. Names the rule may split go through the resolver;
+    the rest (nearly all) are one person each, summarised by SQL aggregates."""
+    places: dict[str, set[str]] = defaultdict(set)
+    for key, role, expanded in _rows(
+        archive,
+        "SELECT name_key, role, role_expanded FROM attendees WHERE role IS NOT NULL GROUP BY name_key, role, role_expanded",
+    ):
+        place = people_index.locality_of(expanded) or people_index.locality_of(role)
+        if place:
+            places[key].add(fold_key(place))
+    split = {k for k, p in places.items() if len(p) > 1}
+
+    date = "substr(a.published_at, 1, 10)"
+    join = " FROM attendees at JOIN articles a ON a.id = at.article"
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, nm, n in _rows(archive, "SELECT name_key, name, count(*) FROM attendees GROUP BY name_key, name"):
+        names[key][nm] = n
+    forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for key, rkey, role, n in _rows(
+        archive,
+        "SELECT name_key, role_key, role, count(*) FROM attendees WHERE role IS NOT NULL GROUP BY name_key, role_key, role",
+    ):
+        forms[(key, rkey)][role] = n
+    roles: dict[str, list[RoleSpan]] = defaultdict(list)
+    for key, rkey, n, lo, hi in _rows(
+        archive,
+        f"SELECT at.name_key, at.role_key, count(DISTINCT at.article), min({date}), max({date}){join}"
+        " WHERE at.role IS NOT NULL GROUP BY at.name_key, at.role_key",
+    ):
+        if key in split:
+            continue
+        written = forms[(key, rkey)]
+        roles[key].append(RoleSpan(max(written, key=lambda r: (written[r], r)), rkey, lo, hi, n))
     out = []
-    for key, apps in grouped.items():
-        if len({p for a in apps for p in a.localities}) > 1 and mates is None:
-            mates = _coattendees(rows)
-        out.append(people_index.resolve(key, apps, mates))
+    for key, n, lo, hi in _rows(
+        archive, f"SELECT at.name_key, count(DISTINCT at.article), min({date}), max({date}){join} GROUP BY at.name_key"
+    ):
+        if key in split:
+            continue
+        spans = sorted(roles.get(key, []), key=lambda r: (r.first_seen or "", r.last_seen or "", r.role_key))
+        counts = names[key]
+        out.append(PersonSummary(key, max(counts, key=lambda x: (counts[x], x)), None, n, lo, hi, spans))
+    for key in sorted(split):
+        res, _refs = _resolve_key(archive, key)
+        out.extend(_summary(e) for e in res.entities)
     return out
 
 
@@ -420,8 +451,7 @@ def people(
         raise QueryError(f"--sort {sort!r}: choose articles, name or last-seen")
     lo = _date_bound(since, upper=False, option="--since")
     _prepare(archive)
-    rows = _rows(archive, _ROWS_SQL + " ORDER BY at.article, at.position, at.id")
-    summaries = [_summary(e) for res in _resolve_all(rows) for e in res.entities]
+    summaries = _directory(archive)
     if role:
         wanted = _role_matcher(role)
         # A role matches from its start on whole words: "Bí thư" is not "Phó Bí thư".
