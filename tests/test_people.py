@@ -238,6 +238,47 @@ def test_concurrent_post_after_kiem_and_va() -> None:
     }
 
 
+def test_two_ranked_people_joined_by_va() -> None:
+    got = people("Thượng tá Lê Văn Phúc, Trưởng Công an huyện và Thiếu tá Trần Minh Quang, Phó Trưởng Công an huyện dự.")
+    assert got == {
+        "lê văn phúc": k("Thượng tá", "Trưởng Công an huyện"),
+        "trần minh quang": k("Thiếu tá", "Phó Trưởng Công an huyện"),
+    }
+
+
+def test_kiem_splits_roles_and_unit_verbs_only_after_unit_nouns() -> None:
+    got = people(
+        "Đồng chí Nguyễn Văn Bé, Bí thư Chi bộ kiêm Trưởng thôn Tân Phú phát biểu. "
+        "Ông Lê Văn Hùng, Trưởng đoàn phát biểu. Ông Lê Văn Hải, Trưởng đoàn kiểm tra liên ngành báo cáo."
+    )
+    assert got == {
+        "nguyễn văn bé": k("Bí thư Chi bộ", "Trưởng thôn Tân Phú"),
+        "lê văn hùng": k("Trưởng đoàn"),
+        "lê văn hải": k("Trưởng đoàn kiểm tra liên ngành"),
+    }
+
+
+def test_long_unit_name_with_lower_case_words() -> None:
+    got = people(
+        "Đại úy Phạm Văn Rạng – Đội trưởng Đội Cảnh sát giao thông Công an huyện báo cáo. "
+        "ThS.BS. Hồ Văn Nam, Trưởng khoa Hồi sức cấp cứu chia sẻ kinh nghiệm."
+    )
+    assert got == {
+        "phạm văn rạng": k("Đại úy", "Đội trưởng Đội Cảnh sát giao thông Công an huyện"),
+        "hồ văn nam": k("ThS.BS.", "Trưởng khoa Hồi sức cấp cứu"),
+    }
+
+
+def test_unknown_verb_and_object_end_the_role() -> None:
+    got = people("Ông Lê Văn Tư, Chủ tịch Hội Nông dân xin ý kiến cử tri về dự án.")
+    assert got == {"lê văn tư": k("Chủ tịch Hội Nông dân")}
+
+
+def test_former_post_is_written_as_such() -> None:
+    got = people("Đồng chí Nguyễn Văn Đạt, nguyên Bí thư Huyện ủy phát biểu.")
+    assert got == {"nguyễn văn đạt": k("nguyên Bí thư Huyện ủy")}
+
+
 def test_same_role_twice_listed_once_and_abbreviated_form_merged() -> None:
     got = people(
         "Đồng chí Nguyễn Thị Thu Hà, Đại biểu Quốc hội, Tỉnh ủy viên dự.",

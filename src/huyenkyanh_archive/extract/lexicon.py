@@ -129,6 +129,7 @@ class Lexicon:
     standalone_heads: set[tuple[str, ...]]
     orgs: PhraseIndex
     unit_nouns: set[str]
+    unit_verbs: set[tuple[str, ...]]
     levels: PhraseIndex
     verbs: PhraseIndex
     participation: PhraseIndex
@@ -168,6 +169,7 @@ def lexicon() -> Lexicon:
         standalone_heads=standalone,
         orgs=_index("org_phrases.txt"),
         unit_nouns={" ".join(phrase_keys(w)) for w in data_lines("unit_nouns.txt")},
+        unit_verbs={phrase_keys(w) for w in data_lines("unit_verbs.txt")},
         levels=_index("levels.txt"),
         verbs=_index("verbs.txt"),
         participation=_index("participation_verbs.txt"),

@@ -274,9 +274,12 @@ class _Unit:
                 # a verb naming a unit; but "Giám đốc Sở dẫn đầu" and
                 # "Bí thư Huyện đoàn Khai mạc giải" end there.
                 prev = toks[j - 1].key
-                if (prev in lex.unit_nouns and (j == head_end or (t.is_cap and not self.covered[j - 1]))) or (
-                    t.is_cap and (prev == "và" or prev in _DASHES)
-                ):
+                verb = tuple(x.key for x in toks[j : self.end[j]])
+                if (
+                    prev in lex.unit_nouns
+                    and verb in lex.unit_verbs
+                    and (j == head_end or (t.is_cap and not self.covered[j - 1]))
+                ) or (t.is_cap and (prev == "và" or prev in _DASHES)):
                     # also "Phòng Văn hóa - Thông tin", "Văn hóa và Thông tin"
                     j = self.end[j]
                     good_end = j
@@ -298,13 +301,19 @@ class _Unit:
                 good_end = j
                 continue
             lower_run += 1
+            if lower_run == 1 and j > 0 and toks[j - 1].is_cap and not toks[j - 1].is_upper:
+                # "Hội Nông dân", "Đội Cảnh sát": a proper unit name
+                # capitalises only its first syllable.
+                good_end = j + 1
             if lower_run >= 3:
                 # Lower-case words run on: a unit's name ("Trưởng khoa Hồi sức
                 # cấp cứu chia sẻ") if a known ending follows at once, else an
                 # unknown verb and its object ("… xin ý kiến"): the role
                 # ended before them.
                 nxt = j + 1
-                if lower_run > 5 or not (nxt >= n or not toks[nxt].is_word or self.cat[nxt] in (_VERB, _LEVEL)):
+                if lower_run > 5 or not (
+                    nxt >= n or not toks[nxt].is_word or self.cat[nxt] in (_VERB, _LEVEL, _ORG)
+                ):
                     return good_end, good_end, good_end > head_end
             j += 1
         text_end = j
@@ -375,7 +384,7 @@ class _Unit:
             if t.key in ("kiêm", "và") and self._starts_role(k + 1):
                 # "Bí thư Đảng ủy và Chủ tịch HĐND xã": a second role, unless
                 # that role stands before another person's name.
-                if t.key == "và" and self._is(k + 1, _HEAD):
+                if t.key == "và":
                     end, _, _ = self._parse_role(k + 1, pre=True)
                     if self._name_at(end, True) is not None or (end < n and toks[end].text == ":"):
                         break
