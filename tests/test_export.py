@@ -145,3 +145,23 @@ def test_bad_format_and_paths(archive, tmp_path: Path) -> None:  # type: ignore[
         export_to_path(archive, "jsonl", tmp_path / "missing" / "out.jsonl")
     with pytest.raises(QueryError):
         run(archive, "jsonl", since="yesterday")
+
+
+def test_jsonl_lines_equal_the_extract_command(archive, page_archive, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from huyenkyanh_archive.cli import app
+
+    _db, pages = page_archive
+    lines = {json.loads(line)["url"]: json.loads(line) for line in run(archive, "jsonl").decode().splitlines()}
+    for page in pages[:5]:
+        url = page.article["url"]
+        path = tmp_path / f"{page.record.article_id}.html"
+        path.write_bytes(page.body)
+        result = CliRunner().invoke(app, ["extract", "--json", "--url", url, str(path)], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+        printed = json.loads(result.stdout)
+        # `source` is "the argument as given": the file here, the fetched URL in the archive.
+        assert printed.pop("source") == str(path) and lines[url]["source"] == url
+        assert printed == {k: v for k, v in lines[url].items() if k != "source"}
+        assert list(printed) == [k for k in lines[url] if k != "source"]
