@@ -195,6 +195,24 @@ def test_shared_role_without_cac_and_ellipsis_glued_to_last_name() -> None:
     assert "bùi văn hải" in got
 
 
+def test_plural_role_before_names_is_shared() -> None:
+    got = people(
+        "Dự có hai Phó Chủ tịch UBND huyện Trần Thành Nam và Dương Thị Vân Anh. "
+        "Cùng đi có các đồng chí Ủy viên BTV Huyện ủy Lê Mã Lương, Đặng Thị Quỳnh Nga."
+    )
+    assert got == {
+        "trần thành nam": k("Phó Chủ tịch UBND huyện"),
+        "dương thị vân anh": k("Phó Chủ tịch UBND huyện"),
+        "lê mã lương": k("Ủy viên BTV Huyện ủy"),
+        "đặng thị quỳnh nga": k("Ủy viên BTV Huyện ủy"),
+    }
+
+
+def test_singular_role_before_name_is_not_shared() -> None:
+    got = people("Phó Chủ tịch UBND huyện Trần Thành Nam và ông Lê Văn Tư dự.")
+    assert got == {"trần thành nam": k("Phó Chủ tịch UBND huyện"), "lê văn tư": []}
+
+
 def test_role_running_into_a_capitalised_verb() -> None:
     got = people(captions=("Đồng chí Lê Minh Hiếu, Bí thư Huyện đoàn Khai mạc giải.",))
     assert got == {"lê minh hiếu": k("Bí thư Huyện đoàn")}

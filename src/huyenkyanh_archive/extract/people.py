@@ -43,6 +43,7 @@ _CLAUSE_PUNCT = frozenset(",.;:(“\"!?-–—…‘'[") | {"..."}
 _SENTENCE_END = frozenset(".;!?")
 _ROLE_GLUE = frozenset("&/+")
 _MAX_ROLE_TOKENS = 24
+_PLURAL = frozenset("các hai ba bốn năm những".split())
 # Verbs-list entries that are not actions: they do not decide participation.
 _FUNCTION_WORDS = frozenset(
     "là có ở tại của đã vừa cũng mới sẽ đang được bị từ với cho về trong ngoài sau trước theo như "
@@ -73,6 +74,8 @@ class _Unit:
         self.n = len(self.toks)
         self.order_base = order_base
         self.mentions: list[Mention] = []
+        # A role printed once before several names, set by _person for _continue.
+        self.list_shared: list[str] = []
         self._name_cache: dict[tuple[int, bool], tuple[int, bool] | None] = {}
         self._segment()
 
@@ -229,12 +232,13 @@ class _Unit:
             if not t.is_word:
                 if t.text in _DASHES:
                     nxt = j + 1
+                    glued = nxt < n and toks[j - 1].end == t.start and toks[nxt].start == t.end
                     if (
                         nxt >= n
                         or self._starts_role(nxt)
                         or self._is(nxt, _HON)
                         or self._name_at(nxt, False) is not None
-                        or not toks[nxt].is_word
+                        or not (toks[nxt].is_word or (glued and toks[nxt].text[0].isdigit()))
                     ):
                         break
                     j += 1  # a dash inside a unit's name: "Tài chính - Kế hoạch"
@@ -477,6 +481,10 @@ class _Unit:
                 roles.append(role)
                 j = end
                 cue = True
+                if toks[i].key == "các" or (i > 0 and (toks[i - 1].key in _PLURAL or toks[i - 1].text.isdigit())):
+                    # "hai Phó Chủ tịch UBND huyện Trần Thành Nam và Dương
+                    # Thị Vân Anh": the role is shared by the names that follow.
+                    self.list_shared = [role]
             elif end + 1 < n and toks[end].text in (",", "(") and (has_org or standalone):
                 # "Giám đốc nhà máy, bà Trần Thị Ngọc Ánh, cho biết"
                 k = end + 1
@@ -574,9 +582,11 @@ class _Unit:
         while i < n:
             t = toks[i]
             if t.is_word and (t.is_cap or self.cat[i] in (_HON, _RANK) or t.key == "các") and not self.covered[i]:
+                self.list_shared = []
                 end = self._person(i, "clause" if self._clause_start(i) else None, [])
                 if end is not None and end > i:
-                    i = self._continue(end, [])
+                    shared, self.list_shared = self.list_shared, []
+                    i = self._continue(end, shared)
                     continue
             elif t.text == ":":
                 shared = self._colon_list_intro(i)
