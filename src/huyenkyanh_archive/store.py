@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .errors import StoreError
 from .record import Article
@@ -652,9 +653,10 @@ def open_archive(path: str | Path, *, readonly: bool = False, create: bool = Tru
             raise StoreError(f"{path}: no such archive; run `kyanh-archive crawl --db {path}` first")
     elif not p.parent.exists():
         raise StoreError(f"{path}: directory {p.parent} does not exist; create it or choose another --db")
+    conn: sqlite3.Connection | None = None
     try:
         if readonly:
-            conn = sqlite3.connect(f"file:{p.resolve()}?mode=ro", uri=True, isolation_level=None)
+            conn = _connect_readonly(p)
         else:
             conn = sqlite3.connect(path, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -667,8 +669,29 @@ def open_archive(path: str | Path, *, readonly: bool = False, create: bool = Tru
         else:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
+        if conn is not None:
+            conn.close()
         raise _store_error(path, exc) from None
     return Archive(conn, path)
+
+
+def _connect_readonly(p: Path) -> sqlite3.Connection:
+    # The path is quoted: "#", "?" or "%" in a file name would otherwise end the URI's
+    # path and drop mode=ro (SQLite would then create a stray empty database).
+    uri = f"file:{quote(str(p.resolve()))}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        wal = Path(f"{p}-wal")
+        if "unable to open" not in str(exc) or (wal.exists() and wal.stat().st_size > 0):
+            raise
+    # An archive on read-only media (a DVD, a read-only share): a WAL database needs a
+    # -shm file SQLite cannot create there. With no -wal file left, the main file holds
+    # every commit and nothing can write it, so it is read as immutable.
+    return sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None)
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
