@@ -86,6 +86,14 @@ def test_twenty_megabytes_of_nested_tags(unit: bytes) -> None:
     record_or_clean_error(body)
 
 
+@pytest.mark.timeout(60)
+def test_a_hundred_thousand_elements_inside_the_content_block() -> None:
+    junk = b"<div><span>ch\xe1\xbb\xaf</span></div>" * 100_000
+    body = PORTAL.replace(b'<div class="news-content">', b'<div class="news-content">' + junk, 1)
+    art = record_or_clean_error(body)
+    assert isinstance(art, Article) and art.title == SEED["title"]
+
+
 @pytest.mark.timeout(30)
 def test_deep_but_balanced_nesting_around_an_article() -> None:
     depth = 50_000

@@ -225,30 +225,55 @@ def _img_src(img: LexborNode) -> str | None:
     return None
 
 
-def _has_block_child(node: LexborNode) -> bool:
-    return node.css_first(_CONTAINER_SEL) is not None
+def _block_holders(root: LexborNode) -> set[int]:
+    """The elements under ``root`` (and root) that hold a block-level element.
+
+    One selector run over the subtree, then a climb from each block to the
+    first ancestor already known: linear in the subtree, where asking each
+    element in turn would be quadratic.
+    """
+    marked: set[int] = set()
+    root_id = root.mem_id
+    for node in root.css(_CONTAINER_SEL):
+        anc = node.parent
+        while anc is not None:
+            mid = anc.mem_id
+            if mid in marked:
+                break
+            marked.add(mid)
+            if mid == root_id:
+                break
+            anc = anc.parent
+    return marked
 
 
-def _blocks(root: LexborNode, budget: int = 20000) -> list[LexborNode]:
+def _blocks(root: LexborNode, limit: int = 50_000) -> list[LexborNode]:
+    """The block-level elements under ``root`` in document order, clutter left out.
+
+    Iterative (nesting depth cannot exhaust the Python stack) and bounded: at
+    most ``limit`` blocks from at most ``4 * limit`` elements looked at.
+    """
     out: list[LexborNode] = []
     stack: list[tuple[LexborNode, bool]] = [(root, False)]
-    while stack and budget > 0:
+    holders = _block_holders(root)
+    looked = 0
+    while stack:
         node, leaf = stack.pop()
         if leaf:
             out.append(node)
+            if len(out) >= limit:
+                break
             continue
         children: list[tuple[LexborNode, bool]] = []
         for child in node.iter(include_text=False):
-            budget -= 1
+            looked += 1
+            if looked > 4 * limit:
+                break
             tag = child.tag
-            if not tag or tag.startswith("-") or tag == "!comment":
+            if not tag or tag.startswith("-") or tag == "!comment" or is_clutter(child):
                 continue
-            if is_clutter(child):
-                continue
-            if tag in _BLOCK_TAGS or tag == "img" or not _has_block_child(child):
-                children.append((child, True))
-            else:
-                children.append((child, False))
+            leafy = tag in _BLOCK_TAGS or tag == "img" or child.mem_id not in holders
+            children.append((child, leafy))
         stack.extend(reversed(children))
     return out
 
