@@ -331,8 +331,11 @@ class _Crawl:
             raise
         finally:
             self.stop.set()
+            # After a failure or Ctrl-C, do not sit out a request's whole read timeout:
+            # the threads are daemons and their work is either written or not.
+            patience = self.options.read_timeout + 5 if self.summary.status in ("ok", "partial") else 2.0
             for t in threads:
-                t.join(timeout=self.options.read_timeout + 5)
+                t.join(timeout=patience)
             self.fetcher.close()
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
