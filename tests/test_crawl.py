@@ -269,3 +269,13 @@ def test_full_disk_stops_with_a_store_error_and_the_next_run_completes(replica: 
     summary = run(db, replica)  # space freed
     assert summary.ok
     assert archive_health(db)["articles"] == len(CORPUS)
+
+
+def test_extraction_in_worker_processes_gives_the_same_records(replica: Replica, tmp_path: Path) -> None:
+    in_thread, in_processes = tmp_path / "t.db", tmp_path / "p.db"
+    assert run(in_thread, replica, concurrency=4, extract_processes=0).ok
+    summary = run(in_processes, replica, concurrency=4, extract_processes=2)
+    assert summary.ok and summary.new == len(CORPUS)
+    for art in CORPUS:
+        a, b = stored(in_thread, article_id(art)).to_dict(), stored(in_processes, article_id(art)).to_dict()
+        assert a == b
