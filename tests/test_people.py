@@ -305,6 +305,24 @@ def test_same_role_twice_listed_once_and_abbreviated_form_merged() -> None:
     assert got == {"nguyễn thị thu hà": k("Đại biểu Quốc hội", "Tỉnh ủy viên")}
 
 
+def test_role_with_and_without_the_district_name_listed_once() -> None:
+    got = people(
+        "Chủ tịch UBND huyện Kỳ Anh Nguyễn Tiến Hùng phát biểu.",
+        "Đồng chí Nguyễn Tiến Hùng, Chủ tịch UBND huyện kết luận.",
+    )
+    assert got == {"nguyễn tiến hùng": k("Chủ tịch UBND huyện Kỳ Anh")}
+
+
+def test_lower_case_role_after_name() -> None:
+    got = people("Ông Nguyễn Văn Hưng, trưởng thôn Tân Phú cho biết. Tốc độ tăng trưởng đạt 8%.")
+    assert got == {"nguyễn văn hưng": k("trưởng thôn Tân Phú")}
+
+
+def test_capitalised_verb_after_name_in_caption() -> None:
+    got = people(captions=("Đồng chí Hồ Huy Thành Trao quà cho gia đình chính sách.",))
+    assert got == {"hồ huy thành": []}
+
+
 def test_roles_expanded_parallel_to_roles() -> None:
     found = extract_attendees("", ["Đồng chí Lê Mã Lương - UVBTV Huyện ủy, Chủ tịch UB MTTQ huyện dự."])
     assert len(found) == 1

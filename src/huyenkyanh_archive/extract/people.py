@@ -24,6 +24,7 @@ A small grammar over tokens (see ``lexicon.py`` for the tokens and word lists):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -102,7 +103,12 @@ class _Unit:
                     continue
                 if k > 1 and keys_at[i : i + k] != keys:
                     continue
-                if c == _HEAD or c == _GAZ:
+                if c == _HEAD:
+                    # "trưởng thôn", "giám đốc HTX" after a name are roles;
+                    # a lone lower-case "trưởng" ("tăng trưởng") is not.
+                    if not t.is_cap and k == 1:
+                        continue
+                elif c == _GAZ:
                     if not t.is_cap:
                         continue
                 elif c == _HON:
@@ -165,8 +171,11 @@ class _Unit:
             fam_len = 1
         if fam_len:
             j = i + fam_len
+            verbs = _single_verbs()
             while j < self.n and j - i < 5:
                 if self._plain_cap(j):
+                    if j - i >= 3 and toks[j].key in verbs:
+                        break  # caption style "Đồng chí Hồ Huy Thành Trao quà"
                     j += 1
                 elif j == i + fam_len and self.cat[j] == _GAZ and self.end[j] - i <= 5:
                     # "Nguyễn Hồng Lĩnh": a place name can be a given name.
@@ -600,6 +609,11 @@ class _Unit:
 
 
 @lru_cache(maxsize=1)
+def _single_verbs() -> frozenset[str]:
+    return frozenset(keys[0] for keys in lexicon().verbs.payload if len(keys) == 1)
+
+
+@lru_cache(maxsize=1)
 def _segment_index() -> dict[str, list[tuple[list[str], int, int]]]:
     """All segment phrases by first key, longest first, then by category priority."""
     lex = lexicon()
@@ -638,7 +652,22 @@ def find_mentions(texts: Sequence[str]) -> list[Mention]:
 
 
 def _role_key(role: str) -> str:
-    return compare_key(expand_role(role))
+    """Key under which two roles of one person are the same role: spelled out
+    ("ĐBQH" = "Đại biểu Quốc hội"), and without the district or province name
+    after "huyện"/"tỉnh" ("Chủ tịch UBND huyện Kỳ Anh" = "Chủ tịch UBND huyện")."""
+    key = compare_key(expand_role(role))
+    m = _PLACE_TAIL_RE.search(key)
+    if m and compare_key(m.group(2)) in _gazetteer_keys():
+        key = key[: m.start(2)].rstrip()
+    return key
+
+
+_PLACE_TAIL_RE = re.compile(r"\b(huyện|tỉnh|thị xã|thành phố)\s+(\w+(?:\s\w+){0,2})$")
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_keys() -> frozenset[str]:
+    return frozenset(" ".join(keys) for keys in lexicon().gazetteer.payload)
 
 
 def extract_attendees(
