@@ -140,3 +140,77 @@ def test_old_page_with_paragraphs_split_by_br_only() -> None:
     assert art.title == "Kỳ Tân ra quân làm đường"
     assert art.published_at == "2024-03-05T07:30:00+07:00"
     assert art.body == "\n\n".join(PARAS)
+
+
+# --------------------------------------------------------------------------- the portal's markup, varied
+# The live markup is not guaranteed to match the reference: the same article
+# with the variations editors and CMS versions produce.
+
+SEED = render.load_corpus()[0]
+
+
+def _portal_variant(old: str, new: str, count: int = -1) -> bytes:
+    page = render.render_portal_article(SEED)
+    assert old in page
+    return page.replace(old, new, count).encode()
+
+
+def test_byline_printed_bold_but_not_right_aligned() -> None:
+    byline = render.esc(SEED["byline"])
+    page = _portal_variant(f'<p style="text-align: right;"><strong>{byline}</strong></p>', f"<p><strong>{byline}</strong></p>")
+    art = extract_article(page, SEED["url"])
+    assert art.byline == SEED["byline"]
+    assert SEED["byline"] not in art.body
+
+
+def test_byline_right_aligned_in_italics() -> None:
+    byline = render.esc(SEED["byline"])
+    page = _portal_variant(f"<strong>{byline}</strong>", f"<em>{byline}</em>")
+    assert extract_article(page, SEED["url"]).byline == SEED["byline"]
+
+
+def test_captions_centred_without_italics() -> None:
+    page = _portal_variant('<p style="text-align: center;"><em>', '<p style="text-align: center;"><span>').replace(
+        b"</em></p>", b"</span></p>"
+    )
+    art = extract_article(page, SEED["url"])
+    captions = [b["caption"] for b in SEED["blocks"] if b["type"] == "img"]
+    assert [i.caption for i in art.images] == captions
+    for caption in captions:
+        assert caption not in art.body
+
+
+def test_captions_in_the_cell_below_the_picture() -> None:
+    page = render.render_portal_article(SEED)
+    for block in SEED["blocks"]:
+        if block["type"] == "img":
+            old = (
+                f'<p style="text-align: center;"><img alt="" src="{render.esc(block["src"])}" style="width: 600px;"></p>\n'
+                f'<p style="text-align: center;"><em>{render.esc(block["caption"])}</em></p>'
+            )
+            assert old in page
+            page = page.replace(old, f'<table class="image"><tr><td><img src="{render.esc(block["src"])}"></td></tr>'
+                                     f'<tr><td>{render.esc(block["caption"])}</td></tr></table>')
+    art = extract_article(page.encode(), SEED["url"])
+    assert [i.caption for i in art.images] == [b["caption"] for b in SEED["blocks"] if b["type"] == "img"]
+    assert art.body.split("\n\n")[0] == SEED["lead"]
+
+
+def test_a_shortened_summary_before_the_lead() -> None:
+    lead = render.esc(SEED["lead"])
+    page = _portal_variant(f"<p><strong>{lead}</strong></p>", f"<p>{lead[:120]}...</p><p><strong>{lead}</strong></p>")
+    art = extract_article(page, SEED["url"])
+    assert art.lead == SEED["lead"]
+    assert art.body.count(SEED["lead"][:100]) == 1
+
+
+def test_related_list_inside_the_content_block() -> None:
+    page = _portal_variant(
+        '</div>\n<div class="tools">',
+        '<p><strong>Tin liên quan:</strong></p><ul><li><a href="/kyanh/portal/read/a/news/b.html/20230101010101">'
+        "Tin cũ hơn về hội nghị</a></li></ul></div>\n<div class=\"tools\">",
+        1,
+    )
+    art = extract_article(page, SEED["url"])
+    assert "Tin cũ hơn" not in art.body
+    assert "Tin liên quan" not in art.body

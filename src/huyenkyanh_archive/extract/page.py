@@ -84,6 +84,8 @@ class _Block:
     text: str
     images: list[str]
     kind: str  # "p", "img", "caption", "byline"
+    align: str | None = None
+    bold: bool = False
 
 
 # --------------------------------------------------------------------------- urls
@@ -308,11 +310,45 @@ def _classify(node: LexborNode, base: str | None, byline_text: str | None) -> _B
     if _BYLINE_CLASS_RE.search(cls) and len(text) <= _MAX_BYLINE:
         return _Block(node, text, [], "byline")
     align = alignment(node)
-    if align == "center" and emphasis_share(node, "em, i", ITALIC_RE, len(text)) >= 0.8:
-        return _Block(node, text, [], "caption")
-    if align == "right" and len(text) <= _MAX_BYLINE and emphasis_share(node, "strong, b", BOLD_RE, len(text)) >= 0.8:
-        return _Block(node, text, [], "byline")
-    return _Block(node, text, [], "p")
+    italic = emphasis_share(node, "em, i", ITALIC_RE, len(text)) >= 0.8
+    if align == "center" and italic:
+        return _Block(node, text, [], "caption", align)
+    bold = emphasis_share(node, "strong, b", BOLD_RE, len(text)) >= 0.8
+    if align == "right" and len(text) <= _MAX_BYLINE and (bold or italic):
+        return _Block(node, text, [], "byline", align, bold)
+    return _Block(node, text, [], "p", align, bold)
+
+
+def _table_of(node: LexborNode) -> int | None:
+    for anc in ancestors(node, 5):
+        if anc.tag == "table":
+            return anc.mem_id
+    return None
+
+
+def _promote_captions(blocks: list[_Block]) -> None:
+    """A short line right after a picture is its caption when centred, or when it
+    sits in the picture's own table (the CMS puts captions in the cell below)."""
+    for prev, block in zip(blocks, blocks[1:], strict=False):
+        if block.kind != "p" or prev.kind != "img" or prev.text or len(block.text) > 300:
+            continue
+        if block.align == "center" or (_table_of(block.node) is not None and _table_of(block.node) == _table_of(prev.node)):
+            block.kind = "caption"
+
+
+_SENTENCE_END = (".", ":", "!", "?", ";", ",")
+
+
+def _trailing_byline(blocks: list[_Block]) -> int | None:
+    """The last paragraph when it is a short bold name line after the text: a byline printed without alignment."""
+    ps = [i for i, b in enumerate(blocks) if b.kind == "p"]
+    if len(ps) < 3:
+        return None
+    last = blocks[ps[-1]]
+    words = last.text.split()
+    if last.bold and len(last.text) <= 60 and len(words) <= 10 and not last.text.endswith(_SENTENCE_END):
+        return ps[-1]
+    return None
 
 
 def _link_density(node: LexborNode, text_len: int) -> float:
@@ -593,8 +629,19 @@ def extract_page(text: str, url: str | None, profile: Profile) -> PageFields:
 def _assemble(fields: PageFields, blocks: list[_Block], byline_hint: str | None) -> None:
     # The last right-aligned bold block after the text is the byline; what follows
     # it (comment forms, "share" prompts) is not the article.
+    _promote_captions(blocks)
+    # "Tin liên quan" or a comment-form prompt: the article ended before it.
+    for i, block in enumerate(blocks):
+        if block.kind == "p" and len(block.text) <= 40 and (
+            _is_related_heading(block.text) or _STOP_RE.match(fold(block.text))
+        ):
+            blocks = blocks[:i]
+            break
     first_p = next((i for i, b in enumerate(blocks) if b.kind == "p"), None)
     bylines = [i for i, b in enumerate(blocks) if b.kind == "byline"]
+    if not bylines and byline_hint is None and (trailing := _trailing_byline(blocks)) is not None:
+        blocks[trailing].kind = "byline"
+        bylines = [trailing]
     byline = byline_hint
     if bylines:
         last = bylines[-1]
@@ -623,8 +670,6 @@ def _assemble(fields: PageFields, blocks: list[_Block], byline_hint: str | None)
                 # next image, the page prints some captions above the picture.
                 pass
         elif block.kind == "p":
-            if _is_related_heading(block.text) or (len(block.text) <= 40 and _STOP_RE.match(fold(block.text))):
-                break
             if len(block.text) > 2 and _link_density(block.node, len(block.text)) > 0.6:
                 continue
             key = block.text
@@ -633,6 +678,11 @@ def _assemble(fields: PageFields, blocks: list[_Block], byline_hint: str | None)
             seen.add(key)
             paragraphs.append(block.text)
         last_kind = block.kind
+    # A summary printed before the lead, cut short: the lead says it in full.
+    if len(paragraphs) >= 2 and len(paragraphs[0]) >= 30:
+        stem = re.sub(r"[.…\s]+$", "", paragraphs[0])
+        if paragraphs[1].startswith(stem) and len(paragraphs[1]) > len(stem):
+            paragraphs = paragraphs[1:]
     fields.paragraphs = paragraphs
     fields.lead = paragraphs[0] if paragraphs else None
     fields.images = images
