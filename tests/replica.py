@@ -56,6 +56,7 @@ class Faults:
     spare: Callable[[str], bool] = lambda path: path == "/robots.txt"  # paths that never fail at random
     redirect_loop: set[str] = field(default_factory=set)  # paths answering a redirect loop
     offsite_redirect: set[str] = field(default_factory=set)  # paths redirecting to another host
+    offsite_target: str = "http://example.com"  # where they redirect to (the path is kept)
     gzip_bomb: set[str] = field(default_factory=set)  # paths answering a gzip bomb
     bomb_size: int = 64 * 1024 * 1024
 
@@ -351,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(entry, 302, headers={"Location": path if "loop=1" in self.path else path + "?loop=1"})
             return
         if fault == "offsite_redirect":
-            self._send(entry, 301, headers={"Location": "http://example.com" + path})
+            self._send(entry, 301, headers={"Location": rep.faults.offsite_target + path})
             return
         if fault == "gzip_bomb":
             self._send(entry, 200, _bomb(rep.faults.bomb_size), headers={"Content-Encoding": "gzip"})
