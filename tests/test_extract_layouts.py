@@ -17,7 +17,8 @@ import pytest
 import render
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.record import Article
-from huyenkyanh_archive.vietnamese import collapse_space, compare_key, nfc
+from huyenkyanh_archive.vietnamese import collapse_space, nfc
+from scoring import Score
 
 CORPUS = render.load_corpus()
 
@@ -157,38 +158,15 @@ def test_newspaper_url_and_site_from_its_metadata() -> None:
         assert art.site == render.NEWSPAPER_SITE
 
 
-def _f1(gold: list[set[Any]], found: list[set[Any]]) -> float:
-    """Micro-averaged F1 over the whole set (GOLD.md: names and roles compared by compare_key)."""
-    tp = sum(len(g & f) for g, f in zip(gold, found, strict=True))
-    n_found = sum(len(f) for f in found)
-    n_gold = sum(len(g) for g in gold)
-    if n_gold == 0 and n_found == 0:
-        return 1.0
-    precision = tp / n_found if n_found else 0.0
-    recall = tp / n_gold if n_gold else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def _names(people: list[dict[str, Any]]) -> set[str]:
-    return {compare_key(p["name"]) for p in people}
-
-
-def _pairs(people: list[dict[str, Any]]) -> set[tuple[str, str]]:
-    return {(compare_key(p["name"]), compare_key(r)) for p in people for r in p["roles"]}
-
-
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_people_f1(layout: str) -> None:
-    pages = extracted(layout)
-    gold = [a["gold"] for a, _ in pages]
-    found = [art.to_dict() for _, art in pages]
-    name_f1 = _f1([_names(g["attendees"]) for g in gold], [_names(f["attendees"]) for f in found])
-    pair_f1 = _f1([_pairs(g["attendees"]) for g in gold], [_pairs(f["attendees"]) for f in found])
-    author_f1 = _f1([{compare_key(n) for n in g["authors"]} for g in gold],
-                    [{compare_key(n) for n in f["authors"]} for f in found])
-    assert name_f1 >= 0.97, f"attendee-name F1 {name_f1:.3f}"
-    assert pair_f1 >= 0.93, f"(name, role) F1 {pair_f1:.3f}"
-    assert author_f1 >= 0.97, f"author F1 {author_f1:.3f}"
+    score = Score()
+    for a, art in extracted(layout):
+        score.add(a, art.attendees, art.authors)
+    report = f"{layout}:\n{score.report()}"
+    assert score.name.f1 >= 0.97, report
+    assert score.pair.f1 >= 0.93, report
+    assert score.author.f1 >= 0.97, report
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
