@@ -521,7 +521,8 @@ def _nearby_byline(root: LexborNode) -> str | None:
             if node.mem_id == root.mem_id or is_clutter(node):
                 continue
             text = node_text(node)
-            if not text or len(text) > _MAX_BYLINE:
+            # A right-aligned date in the banner is no byline.
+            if not text or len(text) > _MAX_BYLINE or find_date(text) is not None:
                 continue
             attrs = node.attributes
             cls = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
@@ -587,11 +588,17 @@ def extract_page(text: str, url: str | None, profile: Profile) -> PageFields:
         printed = _printed_date_near(get_body_text(), fields.title, meta_iso[:10] if meta_iso else None)
     if printed is not None:
         fields.date_text = printed.text
-    if printed is not None and (meta_iso is None or date_node is not None or
-                                (len(printed.iso) > 10 and printed.day == meta_iso[:10] and len(meta_iso) == 10)):
+    # The profile's date element is the page's own statement. Elsewhere an ISO
+    # value from the metadata is exact, unless it gives the day alone and the
+    # page prints the time of that same day.
+    if printed is None:
+        fields.published_at = meta_iso
+    elif meta_iso is None or date_node is not None:
+        fields.published_at = printed.iso
+    elif len(meta_iso) == 10 and len(printed.iso) > 10 and printed.day == meta_iso:
         fields.published_at = printed.iso
     else:
-        fields.published_at = meta_iso or (printed.iso if printed else None)
+        fields.published_at = meta_iso
 
     # --- category and related links, before clutter is set aside
     crumbs = safe_css(tree, sel.get("category"))
