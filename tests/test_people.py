@@ -323,6 +323,21 @@ def test_capitalised_verb_after_name_in_caption() -> None:
     assert got == {"hồ huy thành": []}
 
 
+def test_roles_before_names_in_a_comma_list() -> None:
+    got = people("Lãnh đạo huyện: Bí thư Huyện ủy Hồ Huy Thành, Chủ tịch UBND huyện Nguyễn Tiến Hùng dự lễ.")
+    assert got == {"hồ huy thành": k("Bí thư Huyện ủy"), "nguyễn tiến hùng": k("Chủ tịch UBND huyện")}
+
+
+def test_village_named_after_a_person_stays_in_the_role() -> None:
+    got = people("Ông Lê Văn Kiên, Bí thư Chi bộ thôn Lê Lợi phát biểu.")
+    assert got == {"lê văn kiên": k("Bí thư Chi bộ thôn Lê Lợi")}
+
+
+def test_award_winners_after_colon() -> None:
+    got = people("Giải Nhất: Nguyễn Văn Hùng (xã Kỳ Tân); giải Nhì: Trần Thị Lan (xã Kỳ Lạc).")
+    assert got == {"nguyễn văn hùng": [], "trần thị lan": []}
+
+
 def test_roles_expanded_parallel_to_roles() -> None:
     found = extract_attendees("", ["Đồng chí Lê Mã Lương - UVBTV Huyện ủy, Chủ tịch UB MTTQ huyện dự."])
     assert len(found) == 1

@@ -45,6 +45,10 @@ _SENTENCE_END = frozenset(".;!?")
 _ROLE_GLUE = frozenset("&/+")
 _MAX_ROLE_TOKENS = 24
 _PLURAL = frozenset("các hai ba bốn năm những".split())
+_BIG_LEVELS = frozenset(["huyện", "tỉnh", "xã", "tp"])  # "thị xã" ends in "xã"; "thành phố" apart
+# Organisations that a name never completes: a name right after one starts a
+# new person even inside a role list ("…, Bí thư Huyện ủy Hồ Huy Thành").
+_COMPLETE_ORGS = frozenset(["ủy", "đoàn"])
 # Verbs-list entries that are not actions: they do not decide participation.
 _FUNCTION_WORDS = frozenset(
     "là có ở tại của đã vừa cũng mới sẽ đang được bị từ với cho về trong ngoài sau trước theo như "
@@ -177,7 +181,7 @@ class _Unit:
                     if j - i >= 3 and toks[j].key in verbs:
                         break  # caption style "Đồng chí Hồ Huy Thành Trao quà"
                     j += 1
-                elif j == i + fam_len and self.cat[j] == _GAZ and self.end[j] - i <= 5:
+                elif self.cat[j] == _GAZ and self.end[j] - i <= 5 and self._plain_cap(j - 1):
                     # "Nguyễn Hồng Lĩnh": a place name can be a given name.
                     j = self.end[j]
                 elif (
@@ -202,7 +206,12 @@ class _Unit:
     # -- roles -------------------------------------------------------------
 
     def _place_after(self, j: int, pre: bool) -> int:
-        """End of the place name (if any) after an administrative level."""
+        """End of the place name (if any) after an administrative level.
+
+        A village may be named after a person ("thôn Lê Lợi"); a district or
+        province after "huyện"/"tỉnh" is in the gazetteer, so a name there
+        starts the next person ("… UBND huyện Nguyễn Tiến Hùng").
+        """
         if j >= self.n:
             return j
         if self.cat[j] == _GAZ:
@@ -210,9 +219,10 @@ class _Unit:
         t = self.toks[j]
         if not t.is_word:
             return j + 1 if t.text.isdigit() else j
+        big = j > 0 and self._big_level_before(j)
         k = j
         while k < self.n and k - j < 3 and self._plain_cap(k):
-            if pre and self._name_at(k, False) is not None:
+            if (pre or big) and self._name_at(k, False) is not None:
                 break
             k += 1
         return k
@@ -336,6 +346,29 @@ class _Unit:
             text_end -= 1
         return j, text_end, text_end > head_end
 
+    def _ends_before_name(self, end: int) -> bool:
+        """A role ending at ``end`` is followed by a full name that it cannot
+        contain: after a district/province or a party committee."""
+        if end >= self.n or end == 0 or self._name_at(end, False) is None:
+            return False
+        prev = self.toks[end - 1]
+        if self._big_level_before(end) or (prev.key in _COMPLETE_ORGS and self.covered[end - 1]):
+            return True
+        # "… huyện Kỳ Anh Nguyễn Tiến Hùng": a gazetteer place after a level
+        p = end - 1
+        while p > 0 and self.covered[p]:
+            p -= 1
+        return self.cat[p] == _GAZ and self._big_level_before(p)
+
+    def _big_level_before(self, j: int) -> bool:
+        """Token j-1 is "huyện", "tỉnh", "xã", "TP", "thành phố" or "thị xã"."""
+        if j < 1:
+            return False
+        key = self.toks[j - 1].key
+        if key == "phố":
+            return j >= 2 and self.toks[j - 2].key == "thành"
+        return key in _BIG_LEVELS
+
     def _apposition_follows(self, k: int) -> bool:
         """", ông Phạm Văn Lực" after a name-like run: the run was part of a
         unit's name ("Giám đốc Công ty Hoàng Long, ông Phạm Văn Lực")."""
@@ -367,6 +400,8 @@ class _Unit:
                 former = r + 1 < n and toks[r].key == "nguyên" and self._starts_role(r + 1)
                 if former or self._starts_role(r):
                     end, text_end, _ = self._parse_role(r + 1 if former else r, pre=False)
+                    if t.text == "," and self._ends_before_name(end):
+                        break  # ", Chủ tịch UBND huyện Nguyễn Tiến Hùng": the next person
                     roles.append(self._role_text(r, text_end))
                     k = end
                     continue
