@@ -214,3 +214,25 @@ def test_related_list_inside_the_content_block() -> None:
     art = extract_article(page, SEED["url"])
     assert "Tin cũ hơn" not in art.body
     assert "Tin liên quan" not in art.body
+
+
+def test_a_blog_layout_with_long_comments_and_a_time_element() -> None:
+    comments = "".join(
+        f"<p>Bình luận số {i}: bài viết rất hay, mong xã tiếp tục làm đường cho thôn chúng tôi, đường đang hư hỏng nặng.</p>"
+        for i in range(40)
+    )
+    page = (
+        "<html><head><title>Kỳ Tân ra quân làm đường – Xã Kỳ Tân</title></head><body>"
+        '<header class="site-header"><a href="/">Xã Kỳ Tân</a><nav><a href="/a">Giới thiệu</a></nav></header>'
+        '<article><h1 class="entry-title">Kỳ Tân ra quân làm đường</h1>'
+        '<time class="entry-date" datetime="2024-03-05T01:00:00+00:00">05/03/2024</time>'
+        '<div class="entry-content">' + "".join(f"<p>{p}</p>" for p in PARAS)
+        + '<figure class="wp-block-image"><img src="/wp/anh-1.jpg"><figcaption>Người dân ra quân làm đường</figcaption></figure>'
+        '<div class="sharedaddy"><p>Chia sẻ bài viết này trên Facebook, Zalo</p></div></div></article>'
+        f'<div id="comments"><h3>40 bình luận</h3>{comments}</div></body></html>'
+    ).encode()
+    art = extract_article(page, "https://kytan.example.vn/2024/03/ra-quan/")
+    assert art.title == "Kỳ Tân ra quân làm đường"
+    assert art.published_at == "2024-03-05T08:00:00+07:00"
+    assert art.body == "\n\n".join(PARAS)
+    assert [(i.src, i.caption) for i in art.images] == [("https://kytan.example.vn/wp/anh-1.jpg", "Người dân ra quân làm đường")]

@@ -26,9 +26,11 @@ __all__ = [
 
 # Containers that are never article text, recognised by class or id.
 _CLUTTER_RE = re.compile(
-    r"(?:^|[\s_-])(?:menu|nav|navbar|navigation|sidebar|side-bar|footer|header|related|comment|comments|"
-    r"binh-luan|share|social|tools|toolbar|breadcrumbs?|ticker|marquee|banner|advert|ads|quangcao|"
-    r"widget|tags|rating|print|search|login|pager|pagination|newsletter|popup|modal|cookie)(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:menu|nav|navbar|navigation|sidebar|side-bar|footer|header|related|comments?|"
+    r"binh-luan|binhluan|share|social|tools|toolbar|breadcrumbs?|ticker|marquee|banner|advert|ads|quangcao|"
+    r"widget|tags|rating|print|search|login|pager|pagination|newsletter|popup|modal|cookie)(?:$|[\s_-])"
+    # Plugin names glue words on: "sharedaddy", "sharethis", "commentlist", "relatedposts".
+    r"|(?:^|[\s_-])(?:share|sharing|comment|related|social|advert)[a-z]*(?:$|[\s_-])",
     re.I,
 )
 SKIP_TAGS = frozenset(

@@ -364,9 +364,16 @@ def _link_density(node: LexborNode, text_len: int) -> float:
 def _densest_root(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
     """The element whose paragraphs hold the most text; True when its paragraphs are lines split by <br>."""
     scores: dict[int, list] = {}
+    cluttered: dict[int, bool] = {}
     for p in tree.css("p")[:20000]:
         parent = p.parent
         if parent is None:
+            continue
+        # Comments and sidebars can hold more text than the article.
+        pid = parent.mem_id
+        if pid not in cluttered:
+            cluttered[pid] = is_clutter(parent) or any(is_clutter(a) for a in ancestors(parent, 8))
+        if cluttered[pid]:
             continue
         text = node_text(p)
         if len(text) < 2:
@@ -584,6 +591,10 @@ def extract_page(text: str, url: str | None, profile: Profile) -> PageFields:
         printed = find_date(node_text(date_node))
     meta_iso = parse_iso(meta.ld_date or meta.get("article:published_time", "datepublished", "og:published_time",
                                                  "pubdate", "publishdate", "date", "dc.date.issued"))
+    if meta_iso is None:
+        stamp = safe_css_first(tree, "time[itemprop=datePublished], article time[datetime], time.published, time.entry-date")
+        if stamp is not None:
+            meta_iso = parse_iso(stamp.attributes.get("datetime"))
     if printed is None:
         printed = _printed_date_near(get_body_text(), fields.title, meta_iso[:10] if meta_iso else None)
     if printed is not None:
