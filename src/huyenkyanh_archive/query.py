@@ -191,6 +191,9 @@ def _rows(archive: Archive, sql: str, params: Sequence[Any] = ()) -> list[sqlite
         return archive.conn.execute(sql, tuple(params)).fetchall()
     except sqlite3.Error as exc:
         raise StoreError(f"{archive.path}: {exc}") from None
+    except UnicodeEncodeError:
+        # Bytes that are not UTF-8 in argv arrive as lone surrogates, which SQLite cannot bind.
+        raise QueryError("an argument is not valid UTF-8 text; check the terminal's encoding") from None
 
 
 def _category_filter(archive: Archive, category: str) -> tuple[list[str], list[str]]:
