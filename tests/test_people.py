@@ -338,6 +338,23 @@ def test_award_winners_after_colon() -> None:
     assert got == {"nguyễn văn hùng": [], "trần thị lan": []}
 
 
+def test_comma_inside_phong_chong_unit_name() -> None:
+    got = people("Đồng chí Nguyễn Tiến Hùng- Chủ tịch UBND huyện- Trưởng ban Chỉ đạo phòng, chống dịch bệnh động vật huyện chủ trì.")
+    assert got == {
+        "nguyễn tiến hùng": k("Chủ tịch UBND huyện", "Trưởng ban Chỉ đạo phòng, chống dịch bệnh động vật huyện")
+    }
+
+
+def test_given_name_that_is_also_a_unit_word() -> None:
+    got = people("Tham gia có ông Võ Xuân Trường- Phó Trưởng phòng Tài chính - Kế hoạch huyện.")
+    assert got == {"võ xuân trường": k("Phó Trưởng phòng Tài chính - Kế hoạch huyện")}
+
+
+def test_negated_attendance_then_sending_is_not_attending() -> None:
+    got = people("Ông Phan Văn Quang, Việt kiều tại Cộng hòa Séc, không về dự được, đã gửi thư chúc mừng.")
+    assert got == {}
+
+
 def test_roles_expanded_parallel_to_roles() -> None:
     found = extract_attendees("", ["Đồng chí Lê Mã Lương - UVBTV Huyện ủy, Chủ tịch UB MTTQ huyện dự."])
     assert len(found) == 1

@@ -44,6 +44,9 @@ _CLAUSE_PUNCT = frozenset(",.;:(“\"!?-–—…‘'[") | {"..."}
 _SENTENCE_END = frozenset(".;!?")
 _ROLE_GLUE = frozenset("&/+")
 _MAX_ROLE_TOKENS = 24
+# Pairs written with a comma inside a unit's name.
+_COMMA_IDIOMS = frozenset([("phòng", "chống"), ("phòng", "chữa"), ("tìm kiếm", "cứu nạn"), ("cứu hộ", "cứu nạn")])
+_NEGATIONS = frozenset(["không", "chưa", "chẳng"])
 _PLURAL = frozenset("các hai ba bốn năm những".split())
 _BIG_LEVELS = frozenset(["huyện", "tỉnh", "xã", "tp"])  # "thị xã" ends in "xã"; "thành phố" apart
 # Organisations that a name never completes: a name right after one starts a
@@ -181,6 +184,17 @@ class _Unit:
                     if j - i >= 3 and toks[j].key in verbs:
                         break  # caption style "Đồng chí Hồ Huy Thành Trao quà"
                     j += 1
+                elif (
+                    self.cat[j] in (_ORG, _LEVEL)
+                    and self.end[j] == j + 1
+                    and toks[j].is_cap
+                    and not toks[j].is_upper
+                    and not (j + 1 < self.n and toks[j + 1].is_cap)
+                ):
+                    # "Võ Xuân Trường": a unit word ("Trường", "Sở") is a given
+                    # name when no unit name follows it.
+                    j += 1
+                    break
                 elif self.cat[j] == _GAZ and self.end[j] - i <= 5 and self._plain_cap(j - 1):
                     # "Nguyễn Hồng Lĩnh": a place name can be a given name.
                     j = self.end[j]
@@ -265,6 +279,9 @@ class _Unit:
                 if t.text in _ROLE_GLUE and j + 1 < n and toks[j + 1].is_word:
                     j += 1
                     continue
+                if t.text == "," and j + 1 < n and (toks[j - 1].key, toks[j + 1].key) in _COMMA_IDIOMS:
+                    j += 1  # "Ban Chỉ đạo phòng, chống dịch": one unit
+                    continue
                 if t.text[0].isdigit():
                     j += 1
                     good_end = j
@@ -334,8 +351,11 @@ class _Unit:
                 # unknown verb and its object ("… xin ý kiến"): the role
                 # ended before them.
                 nxt = j + 1
-                if lower_run > 5 or not (
-                    nxt >= n or not toks[nxt].is_word or self.cat[nxt] in (_VERB, _LEVEL, _ORG)
+                if lower_run > 8 or not (
+                    nxt >= n
+                    or not toks[nxt].is_word
+                    or self.cat[nxt] in (_VERB, _LEVEL, _ORG)
+                    or self._level_ahead(nxt)
                 ):
                     return good_end, good_end, good_end > head_end
             j += 1
@@ -345,6 +365,17 @@ class _Unit:
                 break
             text_end -= 1
         return j, text_end, text_end > head_end
+
+    def _level_ahead(self, j: int) -> bool:
+        """A few more lower-case words and then "huyện"/"xã"/…: a long unit
+        name ("Ban Chỉ đạo phòng, chống dịch bệnh động vật huyện")."""
+        for p in range(j, min(self.n, j + 4)):
+            t = self.toks[p]
+            if self.cat[p] == _LEVEL:
+                return True
+            if not t.is_word or t.is_cap or self.cat[p] in (_VERB, _HON, _HEAD):
+                return False
+        return False
 
     def _ends_before_name(self, end: int) -> bool:
         """A role ending at ``end`` is followed by a full name that it cannot
@@ -481,6 +512,10 @@ class _Unit:
             if not t.is_word and t.text in _SENTENCE_END:
                 break
             if t.is_word and not t.is_cap:
+                if t.key in _NEGATIONS:
+                    # "không về dự được": a verb that did not happen
+                    j = self.end[j + 1] if j + 1 < self.n else j + 1
+                    continue
                 if self.cat[j] == _VERB and self.end[j] - j > 1:
                     return False  # "gửi lời chúc mừng", "ký kết": taking part
                 if lex.nonparticipation.match(toks, j):
