@@ -95,3 +95,22 @@ def test_hostile_bylines_never_raise(text: str) -> None:
     got = parse_byline(text)
     assert isinstance(got.authors, list)
     assert all(a and "\x00" not in a for a in got.authors)
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("PV Thu Hà", ["Thu Hà"]),
+        ("Phóng viên Trà Giang", ["Trà Giang"]),
+        ("ThS. Nguyễn Văn An", ["Nguyễn Văn An"]),
+        ("CTV Hoài Nam - Đài TT-TH huyện", ["Hoài Nam"]),
+        ("Thu Hà-TTVH-TT", ["Thu Hà"]),
+    ],
+)
+def test_titles_before_names_are_dropped(byline: str, authors: list[str]) -> None:
+    assert parse_byline(byline).authors == authors
+
+
+def test_parenthesised_source() -> None:
+    got = parse_byline("(Theo Báo Hà Tĩnh)")
+    assert got.authors == [] and got.source_name == "Báo Hà Tĩnh"

@@ -55,6 +55,18 @@ def _tables() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return prefix, source, unit
 
 
+@lru_cache(maxsize=1)
+def _title_re() -> re.Pattern[str]:
+    """Leading "PV", "CTV", "Phóng viên" or a title ("ThS.") before a name."""
+    items = {nfc(x) for x in data_lines("ranks.txt")} | {"PV", "CTV", "BTV", "Phóng viên", "Cộng tác viên", "Nhà báo"}
+    alts = "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in sorted(items, key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{alts})(?:\s+|(?<=\.)))+(?=\S)")
+
+
+def _strip_titles(part: str) -> str:
+    return _title_re().sub("", part).strip()
+
+
 def _is_person_name(part: str, unit_re: re.Pattern[str]) -> bool:
     if not part or compare_key(part) in _NOT_NAMES:
         return False
@@ -80,6 +92,8 @@ def parse_byline(text: str | None) -> Byline:
         return Byline()
     prefix_re, source_re, unit_re = _tables()
     raw = raw.strip(" .:-–—")
+    if raw.startswith(("(", "[")) and raw.endswith((")", "]")):
+        raw = raw[1:-1].strip(" .:-–—")  # "(Theo Báo Hà Tĩnh)"
     m = source_re.match(raw)
     if m:
         src = collapse_space(m.group("src")).strip(" .:-–—()")
@@ -106,6 +120,7 @@ def parse_byline(text: str | None) -> Byline:
             # "Anh Đức-Trà Giang": a hyphen glued between two names.
             pieces = [x.strip() for x in part.split("-")]
         for piece in pieces:
+            piece = _strip_titles(piece)
             if not _is_person_name(piece, unit_re):
                 continue
             key = compare_key(piece)
