@@ -555,3 +555,19 @@ def test_corpus_subsets_both_pass(prefix: str) -> None:
     score = _score(subset)
     msg = "\n" + score.report()
     assert score.name.f1 >= 0.97 and score.pair.f1 >= 0.93 and score.author.f1 >= 0.97, msg
+
+
+def test_every_lexicon_file_loads_and_is_listed() -> None:
+    from importlib import resources
+
+    from huyenkyanh_archive.extract.lexicon import data_lines, lexicon
+
+    folder = resources.files("huyenkyanh_archive.data")
+    readme = folder.joinpath("README.md").read_text("utf-8")
+    names = [p.name for p in folder.iterdir() if p.name.endswith((".txt", ".tsv"))]
+    assert len(names) >= 15
+    for name in names:
+        assert data_lines(name), name
+        assert f"`{name}`" in readme, f"{name} is not described in data/README.md"
+    lex = lexicon()
+    assert "nguyễn" in lex.family and ("tôn", "nữ") in lex.family2

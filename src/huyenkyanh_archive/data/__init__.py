@@ -1,0 +1,1 @@
+"""Lexicons (plain-text data files) for the people, role and byline parsers."""
