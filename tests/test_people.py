@@ -571,3 +571,51 @@ def test_every_lexicon_file_loads_and_is_listed() -> None:
         assert f"`{name}`" in readme, f"{name} is not described in data/README.md"
     lex = lexicon()
     assert "nguyễn" in lex.family and ("tôn", "nữ") in lex.family2
+
+
+_RANKS = ("Đại tá", "Thượng tá", "Trung tá", "Thiếu tá", "Đại úy", "Trung tướng")
+
+
+def _mutate(text: str, kind: str, names: list[str]) -> str:
+    """Rewrite text the way other editors of the portal write it."""
+    if kind == "glued-dashes":
+        return text.replace(" - ", "- ")
+    if kind == "en-dashes":
+        return text.replace(" - ", " – ")
+    if kind == "dc":
+        return text.replace("đồng chí ", "đ/c ").replace("Đồng chí ", "Đ/c ")
+    if kind == "old-tones":
+        return text.replace("ủy", "uỷ").replace("hòa", "hoà").replace("Hòa", "Hoà")
+    if kind == "zero-width":
+        for n in names:
+            text = text.replace(n, n[0] + "\u200b" + n[1:])
+        return text
+    if kind == "lower-ranks":
+        for r in _RANKS:
+            text = text.replace(f", {r} ", f", {r.lower()} ").replace(f"có {r} ", f"có {r.lower()} ")
+        return text
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["glued-dashes", "en-dashes", "dc", "old-tones", "zero-width", "lower-ranks"])
+def test_corpus_rewritten_by_other_editors(kind: str) -> None:
+    """The same articles with dashes, honorifics, tones, ranks written other ways."""
+    score = Score()
+    for art in load_corpus():
+        names = [p["name"] for p in art["gold"]["attendees"]]
+        g = gold_inputs(art)
+
+        def m(t: str, names: list[str] = names) -> str:
+            return _mutate(t, kind, names)
+
+        gold = {
+            "authors": art["gold"]["authors"],
+            "attendees": [{"name": p["name"], "roles": [m(r, []) for r in p["roles"]]} for p in art["gold"]["attendees"]],
+        }
+        byline = parse_byline(g["byline"])
+        found = extract_attendees(
+            m(g["title"]), [m(p) for p in g["paragraphs"]], [m(c) for c in g["captions"]], exclude=byline.authors
+        )
+        score.add({"id": art["id"], "gold": gold}, found, byline.authors)
+    msg = f"\n{kind}:\n{score.report()}"
+    assert score.name.f1 >= 0.97 and score.pair.f1 >= 0.93, msg
