@@ -410,6 +410,11 @@ def test_colon_list_of_places_is_not_people() -> None:
     assert people("Đoàn đi kiểm tra các tuyến đường: Trần Phú, Nguyễn Du, Lê Duẩn.") == {}
 
 
+def test_bare_names_with_roles_after_co() -> None:
+    got = people("Dự hội nghị có Nguyễn Văn An - Phó Chủ tịch UBND huyện; Trần Thị Bình - Trưởng phòng Nội vụ huyện.")
+    assert got == {"nguyễn văn an": k("Phó Chủ tịch UBND huyện"), "trần thị bình": k("Trưởng phòng Nội vụ huyện")}
+
+
 def test_bare_name_at_clause_start_with_verb() -> None:
     got = people("Phát biểu tại hội nghị, Nguyễn Văn Hải cho biết xã đã hoàn thành kế hoạch.")
     assert got == {"nguyễn văn hải": []}

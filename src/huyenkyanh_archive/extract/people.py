@@ -46,6 +46,9 @@ _ROLE_GLUE = frozenset("&/+")
 _MAX_ROLE_TOKENS = 24
 # Pairs written with a comma inside a unit's name.
 _COMMA_IDIOMS = frozenset([("phòng", "chống"), ("phòng", "chữa"), ("tìm kiếm", "cứu nạn"), ("cứu hộ", "cứu nạn")])
+# Words after which a bare name may begin a mention ("Dự có Nguyễn Văn A - …"),
+# unlike a unit word ("Trường THPT Lê Quảng Chí").
+_BEFORE_BARE_NAME = frozenset(["và", "có", "gồm", "cùng", "với", "cho", "là", "của"])
 _NEGATIONS = frozenset(["không", "chưa", "chẳng"])
 _PLURAL = frozenset("các hai ba bốn năm những".split())
 _BIG_LEVELS = frozenset(["huyện", "tỉnh", "xã", "tp"])  # "thị xã" ends in "xã"; "thành phố" apart
@@ -155,7 +158,7 @@ class _Unit:
         if i == 0:
             return True
         p = self.toks[i - 1]
-        return (not p.is_word and p.text in _CLAUSE_PUNCT) or p.key == "và"
+        return (not p.is_word and p.text in _CLAUSE_PUNCT) or p.key in _BEFORE_BARE_NAME
 
     def _name_at(self, i: int, allow_short: bool) -> tuple[int, bool] | None:
         """(end, is_full) of a name starting at token ``i``."""
