@@ -264,3 +264,9 @@ def test_match_count_and_broad_queries(archive, pages, monkeypatch) -> None:  # 
     )
     assert [h.score for h in heads] == sorted(h.score for h in heads)
     assert all(h.score == 0.0 for h in broad[len(heads):])
+    # The same with a filter: the filter holds for every hit, nothing that passes it is lost.
+    dated = query.search(archive, "huyen", since="2022", limit=len(want))
+    assert not dated.exhaustive
+    assert {h.article_id for h in dated} == {
+        i for i in want if (by_id[i].record.published_at or "")[:10] >= "2022-01-01"
+    }

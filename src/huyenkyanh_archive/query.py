@@ -26,7 +26,7 @@ HIGHLIGHT_CLOSE = "»"
 MAX_LIMIT = 1000
 # Every match is scored before the best are known (FTS5 has no top-k), so a
 # query matching most of the archive costs ~2-3 µs per article. Above this many
-# matches an unfiltered query is ranked by its title-and-lead matches instead.
+# matches a query is ranked by its title-and-lead matches instead (see _rank).
 RANK_CAP = 5000
 # Title hits weigh most, then the lead, captions, body: a subject in the title is the article's subject.
 _BM25_WEIGHTS = "10.0, 4.0, 1.0, 2.0"
@@ -234,7 +234,7 @@ def search(
     """Full-text search, best first (bm25), each hit with a highlighted snippet.
 
     Returns a list of :class:`SearchHit`; see :class:`SearchResults` and
-    :func:`_rank_unfiltered` for how a query matching more than
+    :func:`_rank` for how a query matching more than
     :data:`RANK_CAP` articles is ranked.
     """
     match = to_fts(query)
@@ -260,17 +260,8 @@ def search(
             raise QueryError(f"--person {person!r}: nobody of that name in the archive; see `kyanh-archive people`")
         where.append(f"a.id IN (SELECT article FROM attendees WHERE name_key IN ({','.join('?' * len(keys))}))")
         params.extend(keys)
-    filtered = len(where) > 1
-    exhaustive, matches = True, None
     try:
-        if filtered:
-            top = archive.conn.execute(
-                f"SELECT a.id, bm25(articles_fts, {_BM25_WEIGHTS}) AS score FROM articles_fts"
-                f" JOIN articles a ON a.id = articles_fts.rowid WHERE {' AND '.join(where)} ORDER BY score LIMIT ?",
-                (*params, limit),
-            ).fetchall()
-        else:
-            top, matches, exhaustive = _rank_unfiltered(archive.conn, match, limit)
+        top, matches, exhaustive = _rank(archive.conn, match, where[1:], params[1:], limit)
         if not top:
             return SearchResults(matches=matches or 0, exhaustive=exhaustive)
         ids = [r[0] for r in top]
@@ -299,47 +290,55 @@ def search(
     for pk, score in top:
         article_id, url, title, published, cat = meta[pk]
         hits.append(SearchHit(article_id, url, title, _date(published), cat, snippets.get(pk, ""), score))
-    if filtered:
-        matches = len(hits) if len(hits) < limit else None
     return SearchResults(hits, matches=matches, exhaustive=exhaustive)
 
 
-def _rank_unfiltered(conn: sqlite3.Connection, match: str, limit: int) -> tuple[list[Any], int | None, bool]:
-    """(rowid, score) of the best hits, the number of matches (None: above the cap), exhaustive?
+def _rank(
+    conn: sqlite3.Connection, match: str, filters: list[str], params: list[Any], limit: int
+) -> tuple[list[Any], int | None, bool]:
+    """(rowid, score) of the best hits, the number of matches (None: not counted), exhaustive?
 
-    Up to RANK_CAP matches every one is ranked by bm25. Beyond, the query is
-    ranked over the articles that match it in their title or lead (bm25 on those
-    columns): for a subject that common, an article naming it there is about it.
-    If even those exceed the cap, the most recently archived RANK_CAP of them
-    are ranked; too few are topped up with the most recently archived others.
+    Up to RANK_CAP full-text matches, every one (that passes the filters) is
+    ranked by bm25. Beyond, the query is ranked over the articles that match
+    it in their title or lead (bm25 on those columns): for a subject that
+    common, an article naming it there is about it. Without filters, if even
+    those exceed the cap, the most recently archived RANK_CAP of them are
+    ranked. Too few are topped up with the most recently archived others.
     """
     ranked = f"bm25(articles_fts, {_BM25_WEIGHTS})"
+    source = "FROM articles_fts" + (" JOIN articles a ON a.id = articles_fts.rowid" if filters else "")
+    cond = "".join(f" AND {f}" for f in filters)
     beyond = conn.execute(
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
         (match, RANK_CAP),
     ).fetchone()
     if beyond is None:
         top = conn.execute(
-            f"SELECT rowid, {ranked} AS score FROM articles_fts WHERE articles_fts MATCH ? ORDER BY score LIMIT ?",
-            (match, limit),
+            f"SELECT articles_fts.rowid, {ranked} AS score {source} WHERE articles_fts MATCH ?{cond} ORDER BY score LIMIT ?",
+            (match, *params, limit),
         ).fetchall()
-        count = conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
+        count = conn.execute(
+            f"SELECT count(*) {source} WHERE articles_fts MATCH ?{cond}", (match, *params)
+        ).fetchone()[0]
         return top, count, True
     heads = "{title lead} : " + match
-    bound = conn.execute(
-        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-        (heads, RANK_CAP - 1),
-    ).fetchone()
+    floor = 0
+    if not filters:
+        bound = conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (heads, RANK_CAP - 1),
+        ).fetchone()
+        floor = bound[0] if bound else 0
     top = conn.execute(
-        f"SELECT rowid, {ranked} AS score FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ?"
+        f"SELECT articles_fts.rowid, {ranked} AS score {source} WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?{cond}"
         " ORDER BY score LIMIT ?",
-        (heads, bound[0] if bound else 0, limit),
+        (heads, floor, *params, limit),
     ).fetchall()
     if len(top) < limit:
         seen = {r[0] for r in top}
         for (rowid,) in conn.execute(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
-            (match, limit + len(seen)),
+            f"SELECT articles_fts.rowid {source} WHERE articles_fts MATCH ?{cond} ORDER BY articles_fts.rowid DESC LIMIT ?",
+            (match, *params, limit + len(seen)),
         ):
             if rowid not in seen and len(top) < limit:
                 top.append((rowid, 0.0))
