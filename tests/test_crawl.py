@@ -279,3 +279,28 @@ def test_extraction_in_worker_processes_gives_the_same_records(replica: Replica,
     for art in CORPUS:
         a, b = stored(in_thread, article_id(art)).to_dict(), stored(in_processes, article_id(art)).to_dict()
         assert a == b
+
+
+def _dies_on_one_page(body: bytes, url: str, headers: dict[str, str]) -> Article:
+    import os
+
+    from huyenkyanh_archive import crawl as crawl_module
+
+    if url == CORPUS[5]["url"]:
+        os._exit(3)  # a worker process killed mid-page (out of memory, say)
+    assert crawl_module._CHILD_PROFILE is not None
+    return crawl_module.extract_page(body, url, crawl_module._CHILD_PROFILE, headers)
+
+
+def test_a_dead_extraction_worker_loses_nothing(replica: Replica, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from huyenkyanh_archive import crawl as crawl_module
+
+    monkeypatch.setattr(crawl_module, "_child_extract", _dies_on_one_page)
+    first = run(db, replica, concurrency=4, extract_processes=1)
+    assert not first.ok and first.failed >= 1
+    assert any("extractor process died" in e for e in first.errors)
+    assert first.new + first.failed == len(CORPUS)
+    monkeypatch.undo()
+    second = run(db, replica)
+    assert second.ok and second.new == first.failed
+    assert archive_health(db)["articles"] == len(CORPUS)

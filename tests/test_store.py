@@ -157,3 +157,10 @@ def test_missing_directory_and_missing_db_are_one_line_errors(tmp_path: Path) ->
        | st.sampled_from(["Kỳ Anh", "ĐẮK LẮK", "Hoà Bình", "thuỵ", "Nguyễn\u200b Văn"]))
 def test_fast_fold_is_fold(text: str) -> None:
     assert fold_text(text) == fold(text)
+
+
+def test_held_answers_for_more_ids_than_sqlite_binds(tmp_path: Path) -> None:
+    with open_archive(tmp_path / "a.db") as a:
+        save(a, record())
+        ids = [f"2020{i:010d}" for i in range(40_000)] + ["20230203143649"]
+        assert a.held(ids) == {"20230203143649"}

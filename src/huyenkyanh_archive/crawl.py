@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -269,6 +270,7 @@ class _Crawl:
                 n, mp_context=multiprocessing.get_context("fork"), initializer=_child_init, initargs=(self.profile, private_fds)
             )
             self._pool.submit(int).result()
+        self._pool_started = self._pool
         o = options
         self.fetcher = Fetcher(
             self.fetch_profile,
@@ -337,8 +339,8 @@ class _Crawl:
             for t in threads:
                 t.join(timeout=patience)
             self.fetcher.close()
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
+            if self._pool_started is not None:
+                self._pool_started.shutdown(wait=True, cancel_futures=True)
             s = self.summary
             s.requests, s.retries, s.bytes = self.fetcher.requests, self.fetcher.retries, self.fetcher.bytes
             s.elapsed = round(time.monotonic() - started, 3)
@@ -651,11 +653,18 @@ class _Crawl:
         done = _ArticleDone(task, res)
         if res.status != 200:
             return done
+        pool = self._pool
         try:
-            if self._pool is not None:
-                done.record = self._pool.submit(_child_extract, res.body, task.url, dict(res.headers)).result()
+            if pool is not None:
+                done.record = pool.submit(_child_extract, res.body, task.url, dict(res.headers)).result()
             else:
                 done.record = extract_page(res.body, task.url, self.profile, dict(res.headers))
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): this page is kept raw and retried next
+            # run; the rest of this run extracts in-thread.
+            self._pool = None
+            done.error = "extractor process died on this page"
+            return done
         except ExtractError as exc:
             done.error = f"extract: {exc}"
             return done

@@ -507,11 +507,13 @@ class Archive:
 
     def held(self, article_ids: list[str]) -> set[str]:
         """Which of ``article_ids`` are archived."""
-        if not article_ids:
-            return set()
-        marks = ",".join("?" * len(article_ids))
-        rows = self.conn.execute(f"SELECT article_id FROM articles WHERE article_id IN ({marks})", article_ids)
-        return {r[0] for r in rows}
+        out: set[str] = set()
+        for i in range(0, len(article_ids), 500):  # SQLite caps the number of bound variables
+            chunk = article_ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self.conn.execute(
+                f"SELECT article_id FROM articles WHERE article_id IN ({marks})", chunk))
+        return out
 
     def add_frontier(self, items: list[tuple[str, str, str | None]], when: str) -> None:
         """(article_id, url, folder) discovered; those already archived are not added."""
