@@ -25,6 +25,7 @@ A small grammar over tokens (see ``lexicon.py`` for the tokens and word lists):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -45,7 +46,8 @@ _SENTENCE_END = frozenset(".;!?")
 _ROLE_GLUE = frozenset("&/+")
 _MAX_ROLE_TOKENS = 24
 # Pairs written with a comma inside a unit's name.
-_COMMA_IDIOMS = frozenset([("phòng", "chống"), ("phòng", "chữa"), ("tìm kiếm", "cứu nạn"), ("cứu hộ", "cứu nạn")])
+# (syllable before, syllable after): "phòng, chống", "tìm kiếm, cứu nạn", "cứu hộ, cứu nạn".
+_COMMA_IDIOMS = frozenset([("phòng", "chống"), ("phòng", "chữa"), ("kiếm", "cứu"), ("hộ", "cứu")])
 # Words after which a bare name may begin a mention ("Dự có Nguyễn Văn A - …"),
 # unlike a unit word ("Trường THPT Lê Quảng Chí").
 _BEFORE_BARE_NAME = frozenset(["và", "có", "gồm", "cùng", "với", "cho", "là", "của"])
@@ -766,17 +768,25 @@ def extract_attendees(
             seen_full.add(m.key)
             full_keys.append((m.order, m.key, m.key.split()))
 
+    # Full names by their shorter endings ("thành", "huy thành"), orders ascending: a short
+    # reference is looked up and bisected, not compared with every full name (a page
+    # listing thousands of people took minutes that way).
+    by_suffix: dict[tuple[str, ...], tuple[list[int], list[str]]] = {}
+    for order, key, fsyl in sorted(full_keys, key=lambda f: f[0]):
+        for n in range(1, len(fsyl)):
+            orders, keys = by_suffix.setdefault(tuple(fsyl[-n:]), ([], []))
+            orders.append(order)
+            keys.append(key)
+
     def resolve(m: Mention) -> str | None:
-        syl = m.key.split()
-        best: tuple[int, str] | None = None
-        for order, key, fsyl in full_keys:
-            if len(fsyl) > len(syl) and fsyl[-len(syl) :] == syl:
-                # the latest full name before the mention, else the first after
-                rank = (0, -order) if order <= m.order else (1, order)
-                if best is None or rank < best[0]:  # type: ignore[operator]
-                    best = (rank, key)  # type: ignore[assignment]
-        if best is not None:
-            return best[1]
+        found = by_suffix.get(tuple(m.key.split()))
+        if found:
+            orders, keys = found
+            # the latest full name before the mention, else the first after
+            i = bisect_right(orders, m.order)
+            if i:
+                return keys[bisect_left(orders, orders[i - 1])]
+            return keys[0]
         return m.key if m.full else None
 
     people: dict[str, dict] = {}
