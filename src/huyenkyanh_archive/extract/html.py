@@ -141,6 +141,11 @@ def safe_css(node: LexborNode | LexborHTMLParser | None, selector: str | None) -
 
 def safe_css_first(node: LexborNode | LexborHTMLParser | None, selector: str | None) -> LexborNode | None:
     found = safe_css(node, selector)
+    # The parser reads <noscript> as markup: a copy of the article's markup there (or a
+    # decoy) must not stand in for the page's own title, content or date.
+    for match in found:
+        if not any(a.tag == "noscript" for a in ancestors(match, 10_000)):
+            return match
     return found[0] if found else None
 
 
