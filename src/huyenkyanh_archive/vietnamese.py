@@ -29,6 +29,7 @@ __all__ = [
     "fold_char",
     "collapse_space",
     "strip_invisible",
+    "unconfuse",
 ]
 
 # Characters with no visible form that editors and copy-paste leave inside
@@ -105,9 +106,29 @@ def canon_tone(text: str) -> str:
     return _WORD_RE.sub(lambda m: _canon_syllable(m.group(0)), text)
 
 
+# Cyrillic and Greek letters drawn like Latin ones. Vietnamese never mixes scripts inside a
+# word, so in a word that also has Latin letters they are look-alikes (a paste from a
+# Russian keyboard layout, or a spoof), and a name written with them is the same name.
+_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТХаеорсухіјѕԁҮүΑΒΕΖΗΙΚΜΝΟΡΤΥΧο",
+    "ABEKMHOPCTXaeopcyxijsdYyABEZHIKMNOPTYXo",
+)
+_CONFUSABLE_RE = re.compile("[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]")
+_LATIN_RE = re.compile("[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def unconfuse(text: str) -> str:
+    """Cyrillic/Greek look-alike letters inside otherwise Latin words made Latin ("Тhаnh" -> "Thanh")."""
+    if not _CONFUSABLE_RE.search(text):
+        return text
+    return _WORD_RE.sub(
+        lambda m: m.group(0).translate(_LOOKALIKES) if _LATIN_RE.search(m.group(0)) else m.group(0), text
+    )
+
+
 def compare_key(text: str) -> str:
     """The key two names or roles are compared by (GOLD.md normalisation)."""
-    return collapse_space(canon_tone(text).lower())
+    return collapse_space(canon_tone(unconfuse(nfc(text))).lower())
 
 
 @lru_cache(maxsize=4096)
