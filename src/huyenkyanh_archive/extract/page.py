@@ -619,7 +619,8 @@ def extract_page(text: str, url: str | None, profile: Profile) -> PageFields:
     rel = safe_css(tree, sel.get("related"))
     if rel:
         fields.related = _links(rel, link_base)
-    else:
+    elif not portal:
+        # On the profile's own markup no related block means none: no need to look.
         fields.related = _generic_related(tree, get_body_text(), link_base)
 
     # --- the content block
