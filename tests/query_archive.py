@@ -102,6 +102,11 @@ SYNTHETIC: list[tuple[str, str, list[Attendee]]] = [
     ("2023-05-05", "Điều động cán bộ", [
         attendee("Phan Đình Toàn", "nguyên Chủ tịch UBND xã Kỳ Hà", "Bí thư Đảng ủy xã Kỳ Hải")]),
     ("2024-02-02", "Kỳ Hải ra quân", [attendee("Phan Đình Toàn", "Bí thư Đảng ủy xã Kỳ Hải")]),
+    # A promotion: Phó Chủ tịch until 2020, Chủ tịch from 2021 (abbreviated and spelled out).
+    ("2019-04-01", "Ra quân làm giao thông nông thôn", [attendee("Trần Đức Minh", "Phó Chủ tịch UBND huyện")]),
+    ("2020-06-01", "Kiểm tra tiến độ xây dựng", [attendee("Trần Đức Minh", "Phó Chủ tịch Ủy ban nhân dân huyện")]),
+    ("2021-08-01", "Tiếp công dân định kỳ", [attendee("Trần Đức Minh", "Chủ tịch UBND huyện")]),
+    ("2022-09-01", "Tổng kết năm học", [attendee("Trần Đức Minh", "Chủ tịch Ủy ban nhân dân huyện")]),
     # Tone placement and case in a name: one person.
     ("2020-09-09", "Hội nghị nông dân", [attendee("Nguyễn Văn Hoà", "Chủ tịch Hội Nông dân huyện")]),
     ("2021-09-09", "Hội nghị nông dân lần 2", [attendee("nguyễn văn hòa", "Chủ tịch Hội Nông dân huyện")]),
