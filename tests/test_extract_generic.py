@@ -236,3 +236,49 @@ def test_a_blog_layout_with_long_comments_and_a_time_element() -> None:
     assert art.published_at == "2024-03-05T08:00:00+07:00"
     assert art.body == "\n\n".join(PARAS)
     assert [(i.src, i.caption) for i in art.images] == [("https://kytan.example.vn/wp/anh-1.jpg", "Người dân ra quân làm đường")]
+
+
+def _ld_page(ld: object, *, printed: str = "") -> bytes:
+    import json
+
+    return (
+        "<html><head><title>Bài báo - Báo Hà Tĩnh</title>"
+        f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+        '<script type="application/ld+json">{not json at all</script></head><body>'
+        f"<h1>Bài báo</h1><div>{printed}</div><div class='detail'>{''.join(f'<p>{p}</p>' for p in PARAS)}</div></body></html>"
+    ).encode()
+
+
+def test_json_ld_graph_with_a_list_of_authors() -> None:
+    ld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebPage", "name": "Trang", "datePublished": "2020-01-01"},
+            {
+                "@type": ["NewsArticle"],
+                "headline": "Tiêu đề JSON-LD",
+                "datePublished": "2024-03-05T08:15:00+07:00",
+                "author": [{"@type": "Person", "name": "Trà Giang"}, {"@type": "Person", "name": "Anh Đức"}],
+                "articleSection": ["Thời sự", "Kỳ Anh"],
+                "publisher": {"@type": "Organization", "name": "Báo Hà Tĩnh"},
+            },
+        ],
+    }
+    art = extract_article(_ld_page(ld))
+    assert art.title == "Tiêu đề JSON-LD"
+    assert art.published_at == "2024-03-05T08:15:00+07:00"
+    assert art.byline == "Trà Giang - Anh Đức"
+    assert art.authors == ["Trà Giang", "Anh Đức"]
+    assert art.category == "Thời sự"
+    assert art.site == "Báo Hà Tĩnh"
+    assert art.body == "\n\n".join(PARAS)
+
+
+def test_json_ld_date_alone_and_the_printed_time_of_that_day() -> None:
+    ld = {"@type": "NewsArticle", "headline": "Bài báo", "datePublished": "2024-03-05"}
+    art = extract_article(_ld_page(ld, printed="Thứ Ba, 05/03/2024 - 16:45"))
+    assert art.published_at == "2024-03-05T16:45:00+07:00"
+    assert art.date_text == "Thứ Ba, 05/03/2024 - 16:45"
+    art = extract_article(_ld_page(ld))
+    assert art.published_at == "2024-03-05"
+    assert art.date_text is None
