@@ -43,6 +43,7 @@ DEFAULT_USER_AGENT = (
 ROBOTS_AGENT = "kyanh-archive"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PACE_MARGIN = 0.005  # seconds added to a non-zero delay
 
 
 class OffSiteError(FetchError):
@@ -208,21 +209,22 @@ class _HostGate:
         with self.lock:
             self.blocked_until = max(self.blocked_until, time.monotonic() + seconds)
 
-    def enter(self, stop: threading.Event) -> None:
+    def enter(self) -> None:
         self.sem.acquire()
-        try:
-            while True:
-                with self.lock:
-                    now = time.monotonic()
-                    start = max(now, self.next_start, self.blocked_until)
-                    if start <= now:
-                        self.next_start = now + self.delay
-                        return
-                if stop.wait(start - now):
-                    raise FetchError("crawl stopping")
-        except BaseException:
-            self.sem.release()
-            raise
+
+    def pace(self, stop: threading.Event) -> None:
+        """Wait for this request's turn; called just before its headers go on the wire,
+        so the gap the server sees is the gap kept here."""
+        while True:
+            with self.lock:
+                now = time.monotonic()
+                start = max(now, self.next_start, self.blocked_until)
+                if start <= now:
+                    # A few ms over the delay absorb scheduling jitter between here and the socket.
+                    self.next_start = now + self.delay + (PACE_MARGIN if self.delay else 0.0)
+                    return
+            if stop.wait(start - now):
+                raise FetchError("crawl stopping")
 
     def leave(self) -> None:
         self.sem.release()
@@ -426,14 +428,18 @@ class Fetcher:
             if self.stop.wait(wait):
                 raise FetchError(f"{url}: crawl stopping")
 
+    def _trace(self, event: str, info: dict[str, Any]) -> None:
+        if event == "http11.send_request_headers.started":
+            self._gate.pace(self.stop)
+
     def _once(self, url: str, headers: dict[str, str], cap: int) -> FetchResult:
-        self._gate.enter(self.stop)
+        self._gate.enter()
         try:
             with self._stats_lock:
                 self.requests += 1
-            fetched_at = utc_now()
             deadline = time.monotonic() + self.options.total_timeout
-            with self.client.stream("GET", url, headers=headers) as response:
+            with self.client.stream("GET", url, headers=headers, extensions={"trace": self._trace}) as response:
+                fetched_at = utc_now()  # when the answer came, not when the request queued
                 length = response.headers.get("content-length")
                 if length and length.isdigit() and int(length) > cap and response.status_code not in RETRY_STATUSES:
                     raise TooLargeError(f"{url}: Content-Length {length} over the {cap}-byte cap")

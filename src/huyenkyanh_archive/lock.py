@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,6 +81,12 @@ class CrawlLock:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 holder = read_holder(self.path)
+                # The holder writes its name just after taking the lock: give it a moment.
+                for _ in range(50):
+                    if holder is not None:
+                        break
+                    time.sleep(0.01)
+                    holder = read_holder(self.path)
                 os.close(fd)
                 who = holder.describe() if holder else "another process"
                 raise LockedError(f"{self.db_path}: another crawl holds this database ({who})") from None
