@@ -365,7 +365,7 @@ class _Crawl:
                 with self.archive.transaction():
                     self.archive.folder_walked(self.profile.site, item.folder, item.pages, item.complete, utc_now())
                 self.summary.folders += 1
-                self.emit("folder", folder=item.folder, pages=item.pages, complete=item.complete, stopped=item.stopped)
+                self.emit("folder", folder=item.folder, pages=item.pages, reached_end=item.complete, stopped=item.stopped)
             elif isinstance(item, _ArticleDone):
                 self._write_article(item)
             elif isinstance(item, _Disallowed):
