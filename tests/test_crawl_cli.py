@@ -72,7 +72,7 @@ def test_second_crawl_exits_75_naming_the_holder(replica: Replica, tmp_path: Pat
 
 def test_two_crawls_at_once_one_exits_75(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
-    with Replica(CORPUS, per_page=4, faults=Faults(latency=0.05)) as rep:
+    with Replica(CORPUS, per_page=4, faults=Faults(latency=0.1)) as rep:
         first = subprocess.Popen([*cli_argv(), *crawl_args(db, rep)], env=cli_env(),
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 20
