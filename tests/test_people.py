@@ -133,6 +133,15 @@ def test_unit_name_that_looks_like_a_name_before_apposition() -> None:
     assert got == {"phạm văn lực": k("Giám đốc Công ty TNHH Xây dựng Hoàng Long")}
 
 
+def test_names_in_parentheses() -> None:
+    got = people(
+        "Lãnh đạo huyện (Nguyễn Tiến Hùng, Trần Thành Nam) dự lễ. "
+        "Phát biểu tại lễ, Phó Chủ tịch UBND tỉnh (Lê Ngọc Châu) biểu dương. "
+        "Tại Trường THCS Nguyễn Du (xã Kỳ Đồng), học sinh dự lễ."
+    )
+    assert got == {"nguyễn tiến hùng": [], "trần thành nam": [], "lê ngọc châu": k("Phó Chủ tịch UBND tỉnh")}
+
+
 def test_role_in_parentheses() -> None:
     got = people("Ông Hồ Sỹ Hoàn (Chủ tịch UBND xã Kỳ Lạc) cho biết xã đã chuẩn bị 350 suất quà.")
     assert got == {"hồ sỹ hoàn": k("Chủ tịch UBND xã Kỳ Lạc")}

@@ -60,7 +60,13 @@ def _token_info(t: str) -> tuple[str, bool, bool, bool]:
 
 def tokenize(text: str) -> list[Token]:
     info = _token_info
-    return [Token(m.group(), m.start(), m.end(), *info(m.group())) for m in _TOKEN_RE.finditer(text)]
+    out = []
+    append = out.append
+    for m in _TOKEN_RE.finditer(text):
+        t = m.group()
+        key, is_word, is_cap, is_upper = info(t)
+        append(Token(t, m.start(), m.end(), key, is_word, is_cap, is_upper))
+    return out
 
 
 def data_lines(name: str) -> list[str]:

@@ -578,7 +578,13 @@ class _Unit:
                 while self._is(k, _RANK):
                     rank_roles.append(self._role_text(k, self.end[k]))
                     k = self.end[k]
-                if k == end + 1 or self._name_at(k, True) is None:
+                nm = self._name_at(k, True)
+                if nm is None:
+                    return None
+                if k == end + 1 and not (
+                    # "Phó Chủ tịch UBND huyện (Trần Thành Nam) phát biểu"
+                    toks[end].text == "(" and nm[1] and nm[0] < n and toks[nm[0]].text == ")"
+                ):
                     return None
                 roles.extend(rank_roles)
                 roles.append(role)
@@ -660,6 +666,40 @@ class _Unit:
                     person = True
         return shared if person else None
 
+    def _names_in_parentheses(self, k: int) -> int | None:
+        """"Lãnh đạo huyện (Nguyễn Tiến Hùng, Trần Thành Nam) dự": full names,
+        and nothing else, in brackets after a common noun are people."""
+        toks = self.toks
+        close = self._closing_paren(k)
+        if close is None or close == k + 1 or k == 0:
+            return None
+        prev = toks[k - 1]
+        if not prev.is_word or prev.is_cap or self.cat[k - 1] in (_ORG, _GAZ):
+            return None  # "Trường THCS Nguyễn Du (xã Kỳ Đồng)", "đường (Trần Phú)"
+        spans = []
+        j = k + 1
+        while j < close:
+            nm = self._name_at(j, False)
+            if nm is None or nm[0] > close:
+                return None
+            spans.append((j, nm[0]))
+            j = nm[0]
+            if j < close and (toks[j].text == "," or toks[j].key == "và"):
+                j += 1
+            elif j != close:
+                return None
+        for a, b in spans:
+            self.mentions.append(
+                Mention(
+                    name=collapse_space(self.text[toks[a].start : toks[b - 1].end]),
+                    key=compare_key(self.text[toks[a].start : toks[b - 1].end]),
+                    full=True,
+                    positive=not self._referred_only(k, close + 1),
+                    order=self.order_base + a,
+                )
+            )
+        return close + 1
+
     def parse(self) -> list[Mention]:
         toks, n = self.toks, self.n
         i = 0
@@ -671,6 +711,11 @@ class _Unit:
                 if end is not None and end > i:
                     shared, self.list_shared = self.list_shared, []
                     i = self._continue(end, shared)
+                    continue
+            elif t.text == "(":
+                end = self._names_in_parentheses(i)
+                if end is not None:
+                    i = end
                     continue
             elif t.text == ":":
                 shared = self._colon_list_intro(i)
