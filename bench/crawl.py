@@ -170,6 +170,7 @@ def bench(size: int, corpus: list[dict]) -> dict:
         "articles_per_s": round(rate, 1),
         "requests_per_article": round(full_requests / max(1, end["new"]), 3),
         "cpu_ms_per_article": round(cpu * 1000 / max(1, end["new"]), 2),
+        "crawler_cores": round(cpu / wall, 2),  # CPU it got: well under 2 means it waited on others
         "load_before": round(load_before, 2),
         "peak_rss_mb": round(rss, 1),
         "peak_tree_pss_mb": round(tree_rss, 1),
