@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from huyenkyanh_archive import query
 from huyenkyanh_archive.errors import QueryError
@@ -210,3 +212,14 @@ def test_directory_agrees_with_each_timeline(archive) -> None:  # type: ignore[n
         assert [(r.role_key, r.first_seen, r.last_seen, r.articles) for r in timeline.roles] == [
             (r.role_key, r.first_seen, r.last_seen, r.articles) for r in entry.roles
         ], ask
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=80) | st.sampled_from(["Nguyễn Văn Hải (", "(xã Kỳ Tân)", "%", "_", "\\\\", "Hồ Huy Thành @ xã"]))
+def test_any_name_gives_a_person_candidates_or_a_query_error(archive, name: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        result = query.person(archive, name)
+    except QueryError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert isinstance(result, query.PersonTimeline | query.Ambiguous)

@@ -459,6 +459,8 @@ def people(
     """The directory of people: one entry per person (see :mod:`.people_index`)."""
     if sort not in ("articles", "name", "last-seen"):
         raise QueryError(f"--sort {sort!r}: choose articles, name or last-seen")
+    if limit is not None and limit < 1:
+        raise QueryError(f"--limit {limit}: give a number of at least 1")
     lo = _date_bound(since, upper=False, option="--since")
     _prepare(archive)
     summaries = _directory(archive)
