@@ -391,6 +391,11 @@ def test_short_reference_before_full_name_in_caption() -> None:
     assert list(got) == ["dương thị vân anh"]
 
 
+def test_foreign_name_after_honorific() -> None:
+    got = people("Đại diện Công ty Formosa, ông Chen Yuan Chung - Phó Tổng Giám đốc trao quà. Ông Chung cảm ơn.")
+    assert got == {"chen yuan chung": k("Phó Tổng Giám đốc")}
+
+
 def test_short_reference_alone_invents_nobody() -> None:
     assert people("Ông Nam đề nghị các địa phương tiếp tục tuyên truyền.") == {}
 

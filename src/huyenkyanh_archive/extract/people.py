@@ -832,7 +832,9 @@ def extract_attendees(
             if i:
                 return keys[bisect_left(orders, orders[i - 1])]
             return keys[0]
-        return m.key if m.full else None
+        # Three capitalised words after an honorific that shorten no name in
+        # the article: a foreign name ("ông Chen Yuan Chung"), not a short form.
+        return m.key if m.full or m.key.count(" ") >= 2 else None
 
     people: dict[str, dict] = {}
     for m in mentions:
@@ -842,10 +844,11 @@ def extract_attendees(
         p = people.get(key)
         if p is None:
             p = people[key] = {"name": None, "order": m.order, "roles": [], "rkeys": set(), "positive": False}
-        if m.full and key == m.key and p["name"] is None:
+        own = key == m.key  # the mention spells the whole name
+        if own and p["name"] is None:
             p["name"] = m.name
             p["order"] = min(p["order"], m.order)
-        if m.full and m.positive:
+        if (m.full or own) and m.positive:
             p["positive"] = True
         for r in m.roles:
             rk = _role_key(r)
