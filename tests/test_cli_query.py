@@ -94,3 +94,28 @@ def test_export_to_stdout_and_file(page_archive, tmp_path: Path) -> None:  # typ
     assert res.exit_code == 0 and target.exists() and f"wrote {len(pages)} articles" in res.stderr
     bad = cli("export", "--format", "pdf", "--db", str(db))
     assert bad.exit_code == 2 and bad.stderr.count("\n") == 1
+
+
+def test_optimize_keeps_every_answer(page_archive, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from huyenkyanh_archive.errors import LockedError
+    from huyenkyanh_archive.lock import CrawlLock
+    from huyenkyanh_archive.optimize import optimize
+
+    db = tmp_path / "copy.db"
+    shutil.copy(page_archive[0], db)
+    queries = ["ho huy thanh", '"dang uy"', "thanh*", "huyen NOT tinh"]
+    with open_archive(db, readonly=True) as arc:
+        before = [[h.to_dict() for h in query.search(arc, q, limit=50)] for q in queries]
+    result = cli("optimize", "--db", str(db), "--json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["index_pages_after"] <= summary["index_pages_before"]
+    with open_archive(db, readonly=True) as arc:
+        after = [[h.to_dict() for h in query.search(arc, q, limit=50)] for q in queries]
+    assert [[(h["article_id"], h["snippet"]) for h in hs] for hs in after] == [
+        [(h["article_id"], h["snippet"]) for h in hs] for hs in before
+    ]
+    with CrawlLock(db), pytest.raises(LockedError):
+        optimize(db)
