@@ -221,8 +221,11 @@ def _comment_form_html() -> str:
     return f"<p><strong>{esc(prompt)}</strong></p><form>{inputs}<p><button>{esc(fields[-1])}</button></p></form>"
 
 
-def render_newspaper_article(article: dict[str, Any], *, clutter: bool = False) -> str:
-    """The newspaper layout: OpenGraph + JSON-LD NewsArticle, byline above the lead, figures."""
+def render_newspaper_article(article: dict[str, Any], *, clutter: bool = False, ld_author: bool = True) -> str:
+    """The newspaper layout: OpenGraph + JSON-LD NewsArticle, byline above the lead, figures.
+
+    ``ld_author=False`` leaves the author out of the JSON-LD: the printed byline is then the only one.
+    """
     url = newspaper_url(article)
     moment = _moment(article)
     ld: dict[str, Any] = {
@@ -236,7 +239,7 @@ def render_newspaper_article(article: dict[str, Any], *, clutter: bool = False) 
         "articleSection": article["category"],
         "publisher": {"@type": "Organization", "name": NEWSPAPER_SITE},
     }
-    if article.get("byline"):
+    if article.get("byline") and ld_author:
         ld["author"] = {"@type": "Person", "name": article["byline"]}
     images = [b for b in article["blocks"] if b["type"] == "img"]
     if images:

@@ -40,6 +40,11 @@ def _newspaper_clutter(a: dict[str, Any]) -> tuple[bytes, str | None]:
     return render.render_newspaper_article(a, clutter=True).encode("utf-8"), None
 
 
+def _newspaper_printed_byline(a: dict[str, Any]) -> tuple[bytes, str | None]:
+    # No author in the JSON-LD: the byline printed above the lead is all there is.
+    return render.render_newspaper_article(a, ld_author=False).encode("utf-8"), None
+
+
 def _table(a: dict[str, Any]) -> tuple[bytes, str | None]:
     return render.render_table_article(a), a["url"]
 
@@ -48,13 +53,20 @@ def _table_clutter(a: dict[str, Any]) -> tuple[bytes, str | None]:
     return render.render_table_article(a, clutter=True), a["url"]
 
 
+def _table_undeclared(a: dict[str, Any]) -> tuple[bytes, str | None]:
+    # windows-1258 bytes with no charset anywhere: recognised from the bytes.
+    return render.render_table_article(a, declare_charset=False), a["url"]
+
+
 LAYOUTS: dict[str, Callable[[dict[str, Any]], tuple[bytes, str | None]]] = {
     "portal": _portal,
     "portal+clutter": _portal_clutter,
     "newspaper": _newspaper,
     "newspaper+clutter": _newspaper_clutter,
+    "newspaper+printed-byline": _newspaper_printed_byline,
     "table": _table,
     "table+clutter": _table_clutter,
+    "table+undeclared-charset": _table_undeclared,
 }
 
 _cache: dict[str, list[tuple[dict[str, Any], Article]]] = {}

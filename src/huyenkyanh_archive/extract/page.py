@@ -339,15 +339,22 @@ def _promote_captions(blocks: list[_Block]) -> None:
 _SENTENCE_END = (".", ":", "!", "?", ";", ",")
 
 
-def _trailing_byline(blocks: list[_Block]) -> int | None:
-    """The last paragraph when it is a short bold name line after the text: a byline printed without alignment."""
+def _is_name_line(block: _Block) -> bool:
+    words = block.text.split()
+    return block.bold and len(block.text) <= 60 and len(words) <= 10 and not block.text.endswith(_SENTENCE_END)
+
+
+def _unmarked_byline(blocks: list[_Block]) -> int | None:
+    """A byline printed without alignment: a short bold name line after the text
+    (the portal), or before the lead with the text following (newspapers)."""
     ps = [i for i, b in enumerate(blocks) if b.kind == "p"]
     if len(ps) < 3:
         return None
-    last = blocks[ps[-1]]
-    words = last.text.split()
-    if last.bold and len(last.text) <= 60 and len(words) <= 10 and not last.text.endswith(_SENTENCE_END):
+    if _is_name_line(blocks[ps[-1]]):
         return ps[-1]
+    first, second = blocks[ps[0]], blocks[ps[1]]
+    if _is_name_line(first) and len(second.text) > 2 * len(first.text) and len(second.text) >= 80:
+        return ps[0]
     return None
 
 
@@ -658,7 +665,7 @@ def _assemble(fields: PageFields, blocks: list[_Block], byline_hint: str | None)
             break
     first_p = next((i for i, b in enumerate(blocks) if b.kind == "p"), None)
     bylines = [i for i, b in enumerate(blocks) if b.kind == "byline"]
-    if not bylines and byline_hint is None and (trailing := _trailing_byline(blocks)) is not None:
+    if not bylines and byline_hint is None and (trailing := _unmarked_byline(blocks)) is not None:
         blocks[trailing].kind = "byline"
         bylines = [trailing]
     byline = byline_hint
