@@ -755,6 +755,30 @@ def _segment_index() -> dict[str, list[tuple[list[str], int, int]]]:
     return index
 
 
+@lru_cache(maxsize=1)
+def _family_re() -> re.Pattern[str]:
+    """A capitalised family name followed by another word, anywhere in a text:
+    every full name starts so; text without one (figures, plans) is skipped."""
+    lex = lexicon()
+    first = set(lex.family) | {k[0] for k in lex.family2}
+    words = sorted({w[:1].upper() + w[1:] for w in first}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")\s+\w")
+
+
+def _may_name_someone(text: str) -> bool:
+    if _family_re().search(text):
+        return True
+    # Three capitalised words after "ông"/"bà" (a foreign name) also count.
+    for m in _FOREIGN_RE.finditer(text):
+        words = text[m.end() : m.end() + 80].split()[:3]
+        if len(words) == 3 and all(w[0].isupper() for w in words):
+            return True
+    return False
+
+
+_FOREIGN_RE = re.compile(r"(?<!\w)(?:[ôÔ]ng|[bB]à|[nN]gài)\s")
+
+
 def find_mentions(texts: Sequence[str]) -> list[Mention]:
     """Every person mention in the texts, in order (no merging)."""
     lex = lexicon()
@@ -765,7 +789,7 @@ def find_mentions(texts: Sequence[str]) -> list[Mention]:
             # Not prose any more; keep whole sentences up to the limit.
             cut = text.rfind(". ", 0, _MAX_TEXT)
             text = text[: cut + 1 if cut > 0 else _MAX_TEXT]
-        if not text.strip():
+        if not text.strip() or not _may_name_someone(text):
             continue
         out.extend(_Unit(text, lex, u * 1_000_000).parse())
     return out
