@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import datetime
 
-from huyenkyanh_archive.extract.dates import find_date, find_dates, parse_iso
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from huyenkyanh_archive.extract.dates import VN_TZ, find_date, find_dates, parse_iso
 
 
 @pytest.mark.parametrize(
@@ -62,6 +66,45 @@ def test_iso_meta_values_in_vietnam_time(value: str, iso: str) -> None:
     assert parse_iso(value) == iso
 
 
-@pytest.mark.parametrize("value", [None, "", "hôm qua", "2023-13-01", "2023-02-30T10:00:00"])
+@pytest.mark.parametrize(
+    "value",
+    [None, "", "hôm qua", "2023-13-01", "2023-02-30T10:00:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"],
+)
 def test_bad_iso_values(value: str | None) -> None:
     assert parse_iso(value) is None
+
+
+_WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+_FORMS = (
+    lambda m: f"{m:%H:%M %d/%m/%Y}",
+    lambda m: f"{_WEEKDAYS[m.weekday()]}, {m:%d/%m/%Y - %H:%M}",
+    lambda m: f"{m:%d/%m/%Y %H:%M}",
+    lambda m: f"{m:%H:%M | %d/%m/%Y}",
+    lambda m: f"{m:%d-%m-%Y %H:%M}",
+)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    moment=st.datetimes(min_value=datetime(1995, 1, 1), max_value=datetime(2035, 12, 31)),
+    form=st.sampled_from(range(len(_FORMS))),
+    before=st.sampled_from(["", "Ngày đăng: ", "Cập nhật lúc ", "(", "Kỳ họp thứ 8 - "]),
+    after=st.sampled_from(["", ")", " | Lượt xem: 1203", ". Tin: Trà Giang"]),
+)
+def test_every_printed_form_round_trips(moment: datetime, form: int, before: str, after: str) -> None:
+    moment = moment.replace(second=0, microsecond=0)
+    printed = _FORMS[form](moment)
+    found = find_date(before + printed + after)
+    assert found is not None
+    assert found.text == printed
+    assert found.iso == moment.replace(tzinfo=VN_TZ).isoformat()
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(moment=st.datetimes(timezones=st.timezones()))
+def test_any_iso_instant_comes_back_as_the_same_instant_in_vietnam_time(moment: datetime) -> None:
+    iso = parse_iso(moment.isoformat())
+    if moment.year in (1, 9999) and iso is None:
+        return  # the instant is outside the calendar in Vietnam time
+    assert iso is not None and iso.endswith("+07:00")
+    assert datetime.fromisoformat(iso) == moment.replace(microsecond=0)

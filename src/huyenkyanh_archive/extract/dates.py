@@ -140,7 +140,10 @@ def parse_iso(value: str | None) -> str | None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=VN_TZ)
-    return moment.astimezone(VN_TZ).replace(microsecond=0).isoformat()
+    try:
+        return moment.astimezone(VN_TZ).replace(microsecond=0).isoformat()
+    except OverflowError:  # year 1 or 9999 pushed past the calendar by the offset
+        return None
 
 
 def iso_date_part(iso: str | None) -> str | None:
