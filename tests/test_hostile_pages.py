@@ -6,6 +6,7 @@ speed is measured by bench/extract.py.
 
 from __future__ import annotations
 
+import html
 import os
 import random
 
@@ -210,3 +211,47 @@ def test_mutation_helper_really_mutates() -> None:
     rng = random.Random(7)
     ops = [("flip", rng.randrange(1 << 20), rng.randrange(8)) for _ in range(5)]
     assert _mutate(PORTAL, ops) != PORTAL
+
+
+_ODD_TEXT = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from([
+        "http://[::1", "http://kyanh.hatinh.gov.vn:99999999/x", "javascript:alert(1)", "//kyanh.gov.vn/kyanh/portal/read/a/news/b.html/20230203143649",
+        "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "2023-02-30", "\x00", "ht tp://x y", "data:text/html,<p>",
+    ]),
+)
+
+
+@st.composite
+def metadata_page(draw: st.DrawFn) -> bytes:
+    import json
+
+    ld: object = draw(st.one_of(
+        st.just({"@type": "NewsArticle", "headline": draw(_ODD_TEXT), "datePublished": draw(_ODD_TEXT),
+                 "author": draw(st.one_of(_ODD_TEXT, st.lists(st.fixed_dictionaries({"name": _ODD_TEXT}), max_size=3),
+                                          st.integers(), st.none())),
+                 "articleSection": draw(st.one_of(_ODD_TEXT, st.lists(_ODD_TEXT, max_size=2), st.none()))}),
+        st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), _ODD_TEXT),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["@type", "@graph", "headline", "author"]), inner, max_size=3),
+                     max_leaves=12),
+    ))
+    attr = lambda v: html.escape(v, quote=True)  # noqa: E731
+    head = (
+        f'<meta property="og:url" content="{attr(draw(_ODD_TEXT))}">'
+        f'<link rel="canonical" href="{attr(draw(_ODD_TEXT))}"><base href="{attr(draw(_ODD_TEXT))}">'
+        f'<meta property="article:published_time" content="{attr(draw(_ODD_TEXT))}">'
+        f'<meta property="og:title" content="{attr(draw(_ODD_TEXT))}">'
+        f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    )
+    body = (
+        f'<h1>{html.escape(draw(_ODD_TEXT))}</h1><p>{html.escape(draw(_ODD_TEXT))}</p>'
+        f'<img src="{attr(draw(_ODD_TEXT))}"><p align="center"><i>{html.escape(draw(_ODD_TEXT))}</i></p>'
+        f'<h3>Tin liên quan</h3><a href="{attr(draw(_ODD_TEXT))}">{html.escape(draw(_ODD_TEXT))}</a>'
+    )
+    return f"<html><head>{head}</head><body>{body}</body></html>".encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(page=metadata_page(), url=st.one_of(st.none(), _ODD_TEXT))
+def test_odd_metadata_and_addresses_give_a_record_or_a_clean_error(page: bytes, url: str | None) -> None:
+    record_or_clean_error(page, url)
