@@ -3,6 +3,7 @@
     python bench/extract.py                 # ~2 s of timing per extractor
     python bench/extract.py --seconds 5     # longer, steadier figures
     python bench/extract.py --json          # the figures as one JSON object
+    python bench/extract.py --accuracy      # per layout: exact fields and people F1, no timing
 
 The pages are the annotated corpus rendered in the portal's markup (header
 menu with its sub-menus, sidebar, footer: 40-80 KB each, like live pages).
@@ -65,11 +66,50 @@ def rates(fns: dict[str, Callable[[bytes, str], object]], work: list[tuple[bytes
     return {name: done[name] / spent[name] for name in fns}
 
 
+def accuracy() -> None:
+    """Per layout, over the annotated corpus: exact title/time/body and the people F1 (tests/scoring.py)."""
+    import render
+    from huyenkyanh_archive.vietnamese import collapse_space
+    from scoring import Score
+
+    layouts = {
+        "portal": lambda a: (render.render_portal_article(a).encode(), a["url"]),
+        "portal+clutter": lambda a: (render.render_portal_cluttered(a).encode(), a["url"]),
+        "newspaper": lambda a: (render.render_newspaper_article(a).encode(), None),
+        "newspaper+clutter": lambda a: (render.render_newspaper_article(a, clutter=True).encode(), None),
+        "newspaper, byline only printed": lambda a: (render.render_newspaper_article(a, ld_author=False).encode(), None),
+        "table (windows-1258)": lambda a: (render.render_table_article(a), a["url"]),
+        "table+clutter": lambda a: (render.render_table_article(a, clutter=True), a["url"]),
+        "table, charset undeclared": lambda a: (render.render_table_article(a, declare_charset=False), a["url"]),
+    }
+    corpus = load_corpus()
+    print(f"{len(corpus)} annotated articles per layout")
+    print(f"{'layout':32} {'title':>7} {'time':>7} {'body':>7} {'names F1':>9} {'pairs F1':>9} {'authors F1':>11}")
+    for name, make in layouts.items():
+        score = Score()
+        title = time_ok = body = 0
+        for a in corpus:
+            page, url = make(a)
+            art = extract_article(page, url)
+            title += art.title == collapse_space(a["title"])
+            time_ok += art.published_at == a["published_at"]
+            expected = [a["lead"]] + [b["text"] for b in a["blocks"] if b["type"] == "p"]
+            body += art.body == "\n\n".join(collapse_space(t) for t in expected)
+            score.add(a, art.attendees, art.authors)
+        n = len(corpus)
+        print(f"{name:32} {title:>3}/{n:<3} {time_ok:>3}/{n:<3} {body:>3}/{n:<3} "
+              f"{score.name.f1:9.3f} {score.pair.f1:9.3f} {score.author.f1:11.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="minimum timing per extractor")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--accuracy", action="store_true", help="per-layout exactness and people F1 instead of timing")
     args = parser.parse_args()
+    if args.accuracy:
+        accuracy()
+        return
     try:
         import trafilatura
     except ImportError as exc:
