@@ -282,7 +282,7 @@ def test_extraction_in_worker_processes_gives_the_same_records(replica: Replica,
         assert a == b
 
 
-def _dies_on_one_page(body: bytes, url: str, headers: dict[str, str]) -> Article:
+def _dies_on_one_page(body: bytes, url: str, headers: dict[str, str]) -> Any:
     import os
 
     from huyenkyanh_archive import crawl as crawl_module
@@ -290,7 +290,7 @@ def _dies_on_one_page(body: bytes, url: str, headers: dict[str, str]) -> Article
     if url == CORPUS[5]["url"]:
         os._exit(3)  # a worker process killed mid-page (out of memory, say)
     assert crawl_module._CHILD_PROFILE is not None
-    return crawl_module.extract_page(body, url, crawl_module._CHILD_PROFILE, headers)
+    return crawl_module._extract_and_prepare(body, url, crawl_module._CHILD_PROFILE, headers)
 
 
 def test_a_dead_extraction_worker_loses_nothing(replica: Replica, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

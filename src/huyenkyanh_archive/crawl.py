@@ -46,7 +46,16 @@ from .fetch import DEFAULT_USER_AGENT, DisallowedError, Fetcher, FetchEvent, Fet
 from .lock import CrawlLock
 from .profile import Profile, load_profile
 from .record import Article
-from .store import Archive, StoredResponse, content_hash, open_archive
+from .store import (
+    Archive,
+    PreparedBody,
+    PreparedRecord,
+    StoredResponse,
+    content_hash,
+    open_archive,
+    prepare_body,
+    prepare_record,
+)
 
 _POLL = 0.1
 
@@ -150,6 +159,8 @@ class _ArticleDone:
     record: Article | None = None
     error: str | None = None
     assets: list[tuple[str, FetchResult | None, str | None]] = field(default_factory=list)
+    prepared: PreparedRecord | None = None
+    body: PreparedBody | None = None
 
 
 @dataclass(slots=True)
@@ -159,6 +170,7 @@ class _ListingDone:
     response: FetchResult | None
     new: list[tuple[str, str, str | None]]
     error: str | None = None
+    body: PreparedBody | None = None
 
 
 @dataclass(slots=True)
@@ -215,9 +227,18 @@ def _child_init(profile: Profile, inherited_fds: tuple[int, ...]) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _child_extract(body: bytes, url: str, headers: dict[str, str]) -> Article:
+def _extract_and_prepare(
+    body: bytes, url: str, profile: Profile, headers: dict[str, str]
+) -> tuple[Article, PreparedRecord, PreparedBody]:
+    """Extraction plus the writer's CPU work (JSON, hashes, folding, compression), done
+    by a worker so that the single writer only runs SQL."""
+    record = extract_page(body, url, profile, headers)
+    return record, prepare_record(record), prepare_body(body)
+
+
+def _child_extract(body: bytes, url: str, headers: dict[str, str]) -> tuple[Article, PreparedRecord, PreparedBody]:
     assert _CHILD_PROFILE is not None
-    return extract_page(body, url, _CHILD_PROFILE, headers)
+    return _extract_and_prepare(body, url, _CHILD_PROFILE, headers)
 
 
 def _extract_process_count(options: CrawlOptions) -> int:
@@ -374,19 +395,18 @@ class _Crawl:
                     self.emit("disallowed", url=url)
 
     # -- writing -------------------------------------------------------------
-    def _add_response(self, res: FetchResult, kind: str) -> int:
-        rid = 0
+    def _add_response(self, res: FetchResult, kind: str, body: PreparedBody | None = None) -> int:
         for hop in res.redirects:
             self._add_response(hop, "redirect")
-        rid = self.archive.add_response(
+        return self.archive.add_response(
             StoredResponse(
-                url=res.url, status=res.status, headers=dict(res.headers), body=res.body,
-                fetched_at=res.fetched_at, kind=kind, request_headers=dict(res.request_headers),
+                url=res.url, status=res.status, headers=res.headers, body=res.body,
+                fetched_at=res.fetched_at, kind=kind, request_headers=res.request_headers,
                 http_version=res.http_version,
             ),
             run_id=self.summary.run_id,
+            prepared=body,
         )
-        return rid
 
     def _write_listing(self, item: _ListingDone) -> None:
         s = self.summary
@@ -396,7 +416,7 @@ class _Crawl:
             self.emit("error", folder=item.folder, page=item.page, message=item.error)
             return
         with self.archive.transaction():
-            self._add_response(item.response, "listing")
+            self._add_response(item.response, "listing", item.body)
             self.archive.add_frontier(item.new, utc_now())
         s.listing_pages += 1
         if item.error:
@@ -419,12 +439,13 @@ class _Crawl:
                 if not task.revisit:
                     a.frontier_failed(task.article_id, task.url, task.folder, error or "fetch failed", utc_now())
             elif res.status == 200 and done.record is not None:
-                rid = self._add_response(res, "article")
+                rid = self._add_response(res, "article", done.body)
                 if hook is not None:
                     hook("response")
                 outcome = a.save_article(
                     done.record, article_id=task.article_id, response_id=rid, fetched_at=res.fetched_at,
                     folder=task.folder, etag=res.header("etag"), last_modified=res.header("last-modified"),
+                    prepared=done.prepared,
                 )
                 if hook is not None:
                     hook("saved")
@@ -599,7 +620,7 @@ class _Crawl:
                 fresh = allowed
             new = [(it.ref.article_id, it.ref.url, folder) for it in fresh]
             listed.update(ids)
-            if not self._put(self.results, _ListingDone(folder, page, res, new)):
+            if not self._put(self.results, _ListingDone(folder, page, res, new, body=prepare_body(res.body))):
                 return
             for aid, aurl, afolder in new:
                 if not queue_new(aid, aurl, afolder):
@@ -656,9 +677,10 @@ class _Crawl:
         pool = self._pool
         try:
             if pool is not None:
-                done.record = pool.submit(_child_extract, res.body, task.url, dict(res.headers)).result()
+                prepared = pool.submit(_child_extract, res.body, task.url, dict(res.headers)).result()
             else:
-                done.record = extract_page(res.body, task.url, self.profile, dict(res.headers))
+                prepared = _extract_and_prepare(res.body, task.url, self.profile, dict(res.headers))
+            done.record, done.prepared, done.body = prepared
         except BrokenProcessPool:
             # A worker died (killed, out of memory): this page is kept raw and retried next
             # run; the rest of this run extracts in-thread.

@@ -43,7 +43,12 @@ DEFAULT_USER_AGENT = (
 ROBOTS_AGENT = "kyanh-archive"
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-PACE_MARGIN = 0.005  # seconds added to a non-zero delay
+
+
+def pace_margin(delay: float) -> float:
+    """Seconds added to a non-zero delay: the gap the site measures also holds its own
+    scheduling jitter, and politeness may err long, never short."""
+    return min(0.05, max(0.005, 0.1 * delay)) if delay > 0 else 0.0
 
 
 class OffSiteError(FetchError):
@@ -221,7 +226,7 @@ class _HostGate:
                 start = max(now, self.next_start, self.blocked_until)
                 if start <= now:
                     # A few ms over the delay absorb scheduling jitter between here and the socket.
-                    self.next_start = now + self.delay + (PACE_MARGIN if self.delay else 0.0)
+                    self.next_start = now + self.delay + pace_margin(self.delay)
                     return
             if stop.wait(start - now):
                 raise FetchError("crawl stopping")

@@ -22,7 +22,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -227,14 +227,55 @@ def content_hash(record: Article | dict[str, Any]) -> str:
 
 
 @dataclass(slots=True)
+class PreparedBody:
+    """A body hashed and compressed ahead of the write (by a crawl worker, off the writer)."""
+
+    digest: str
+    size: int
+    compressed: bytes
+
+
+def prepare_body(body: bytes) -> PreparedBody:
+    return PreparedBody(hashlib.sha256(body).hexdigest(), len(body), zlib.compress(body, 6))
+
+
+@dataclass(slots=True)
+class PreparedRecord:
+    """A record's JSON, content hash and folded FTS text, computed ahead of the write."""
+
+    json: str
+    digest: str
+    fts: tuple[str, str, str, str]
+
+
+def prepare_record(record: Article) -> PreparedRecord:
+    data = record.to_dict()
+    return PreparedRecord(json.dumps(data, ensure_ascii=False), content_hash(data), _fts_texts(record))
+
+
+def _fts_texts(record: Article) -> tuple[str, str, str, str]:
+    # The same values _fts_values() reads back from the articles row, so 'delete' matches.
+    return (fold_text(record.title or ""), fold_text(record.lead or ""), fold_text(record.body or ""),
+            fold_text("\n".join(record.captions)))
+
+
+def _pairs(headers: Mapping[str, str] | Sequence[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    if headers is None:
+        return []
+    if isinstance(headers, Mapping):
+        return list(headers.items())
+    return [(str(k), str(v)) for k, v in headers]
+
+
+@dataclass(slots=True)
 class StoredResponse:
     url: str
     status: int
-    headers: Mapping[str, str]
+    headers: Mapping[str, str] | Sequence[tuple[str, str]]  # pairs keep repeated headers
     body: bytes
     fetched_at: str
     kind: str = "article"
-    request_headers: Mapping[str, str] | None = None
+    request_headers: Mapping[str, str] | Sequence[tuple[str, str]] | None = None
     http_version: str | None = "HTTP/1.1"
     method: str = "GET"
 
@@ -289,20 +330,22 @@ class Archive:
                 pass
 
     # -- raw responses -----------------------------------------------------
-    def put_blob(self, body: bytes) -> str:
-        digest = hashlib.sha256(body).hexdigest()
+    def put_blob(self, body: bytes, prepared: PreparedBody | None = None) -> str:
+        prep = prepared or prepare_body(body)
         self.conn.execute(
             "INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)",
-            (digest, len(body), zlib.compress(body, 6)),
+            (prep.digest, prep.size, prep.compressed),
         )
-        return digest
+        return prep.digest
 
     def get_blob(self, digest: str) -> bytes | None:
         row = self.conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
         return zlib.decompress(row[0]) if row else None
 
-    def add_response(self, response: StoredResponse, run_id: int | None = None) -> int:
-        digest = self.put_blob(response.body) if response.body else None
+    def add_response(
+        self, response: StoredResponse, run_id: int | None = None, *, prepared: PreparedBody | None = None
+    ) -> int:
+        digest = self.put_blob(response.body, prepared) if response.body else None
         cur = self.conn.execute(
             "INSERT INTO responses (run_id, url, kind, method, status, http_version, request_headers,"
             " headers, body_sha256, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -313,8 +356,8 @@ class Archive:
                 response.method,
                 response.status,
                 response.http_version,
-                json.dumps(list(dict(response.request_headers or {}).items()), ensure_ascii=False),
-                json.dumps(list(dict(response.headers).items()), ensure_ascii=False),
+                json.dumps(_pairs(response.request_headers), ensure_ascii=False),
+                json.dumps(_pairs(response.headers), ensure_ascii=False),
                 digest,
                 response.fetched_at,
             ),
@@ -332,13 +375,15 @@ class Archive:
         folder: str | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
+        prepared: PreparedRecord | None = None,
     ) -> str:
         """Store ``record`` as the current version. Returns "new", "changed" or "unchanged".
 
         Call inside :meth:`transaction` together with :meth:`add_response`.
+        ``prepared`` is :func:`prepare_record` of ``record``, computed elsewhere.
         """
-        data = record.to_dict()
-        digest = content_hash(data)
+        prep = prepared or prepare_record(record)
+        digest = prep.digest
         row = self.conn.execute(
             "SELECT id, version_count FROM articles WHERE article_id = ?", (article_id,)
         ).fetchone()
@@ -394,9 +439,9 @@ class Archive:
         self.conn.execute(
             "INSERT INTO versions (article, version, response_id, fetched_at, content_sha256, record)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (pk, version, response_id, fetched_at, digest, json.dumps(data, ensure_ascii=False)),
+            (pk, version, response_id, fetched_at, digest, prep.json),
         )
-        self._insert_children(pk, record)
+        self._insert_children(pk, record, prep.fts)
         self.conn.execute("DELETE FROM frontier WHERE article_id = ?", (article_id,))
         return outcome
 
@@ -444,7 +489,7 @@ class Archive:
         for table in ("authors", "attendees", "images", "related"):
             self.conn.execute(f"DELETE FROM {table} WHERE article = ?", (pk,))
 
-    def _insert_children(self, pk: int, record: Article) -> None:
+    def _insert_children(self, pk: int, record: Article, fts: tuple[str, str, str, str] | None = None) -> None:
         self.conn.executemany(
             "INSERT INTO authors (article, position, name, name_key) VALUES (?, ?, ?, ?)",
             [(pk, i, name, compare_key(name)) for i, name in enumerate(record.authors)],
@@ -470,7 +515,7 @@ class Archive:
             "INSERT INTO related (article, position, url, title) VALUES (?, ?, ?, ?)",
             [(pk, i, r.url, r.title) for i, r in enumerate(record.related)],
         )
-        new = self._fts_values(pk)
+        new = (pk, *(fts or _fts_texts(record)))
         if self.stage_hook is not None:
             self.stage_hook("fts")
         self.conn.execute(
