@@ -382,11 +382,12 @@ def _densest_root(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
             cluttered[pid] = is_clutter(parent) or any(is_clutter(a) for a in ancestors(parent, 8))
         if cluttered[pid]:
             continue
-        text = node_text(p)
-        if len(text) < 2:
+        # Raw lengths are enough to rank blocks; cleaning is for the text kept.
+        size = len(p.text(deep=True).strip())
+        if size < 2:
             continue
         entry = scores.setdefault(parent.mem_id, [parent, 0])
-        entry[1] += len(text) - 2 * sum(len(node_text(a)) for a in p.css("a"))
+        entry[1] += size - 2 * sum(len(a.text(deep=True).strip()) for a in p.css("a"))
     if scores:
         best = max(scores.values(), key=lambda e: e[1])
         if best[1] > 0:
