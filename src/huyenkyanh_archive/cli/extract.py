@@ -103,7 +103,7 @@ def render_article(article: Article) -> Panel:
 
 @app.command("extract")
 def extract_command(
-    pages: Annotated[list[str], typer.Argument(help="Page files or http(s) URLs.", metavar="PAGE...")],
+    pages: Annotated[list[str], typer.Argument(help="Page files or http(s) URLs.", metavar="PAGE")],
     json_: Annotated[bool, typer.Option("--json", help="One JSON object per page, one a line.")] = False,
     url: Annotated[
         str | None, typer.Option("--url", help="The address the page(s) came from (canonical URL, relative links).")
