@@ -8,7 +8,8 @@ that works on any layout (the old table layout and pages in no known layout):
 paragraph text, a printed date near the title, right-aligned bold bylines,
 centred italic captions.
 
-The tree is parsed once; nothing here does I/O.
+The text block itself (paragraphs, pictures, captions, byline) is read by
+:mod:`.content`. The tree is parsed once; nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -23,15 +24,11 @@ from ..profile import Profile
 from ..record import Image, RelatedLink
 from ..urls import absolute, is_on_site, parse_article_url
 from ..vietnamese import fold
+from .content import RELATED_RE, densest_root, find_content
 from .dates import PrintedDate, find_date, find_dates, parse_iso
 from .html import (
-    BOLD_RE,
-    ITALIC_RE,
-    alignment,
     ancestors,
     clean,
-    emphasis_share,
-    is_clutter,
     node_text,
     own_text,
     parse,
@@ -42,21 +39,8 @@ from .meta import PageMeta, read_meta
 
 __all__ = ["PageFields", "extract_page"]
 
-_BLOCK_TAGS = frozenset(
-    {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figure", "pre", "figcaption", "dd", "dt", "address",
-     "caption", "summary", "h1"}
-)
-_CONTAINER_SEL = "p, div, table, ul, ol, figure, section, article, h2, h3, h4, h5, h6, blockquote, center, tr, td"
 _HOME_WORDS = {"trang chu", "home", "trang nhat"}
-_RELATED_RE = re.compile(r"^(?:tin|bai|tin bai|bai viet|cac tin|cac bai)\s+(?:lien quan|cung chuyen muc)\s*:?$")
-# Prompts of a comment form printed as plain paragraphs: the article ended before them.
-_STOP_RE = re.compile(r"^(?:y kien ban doc|y kien cua ban|gui y kien|binh luan|gui binh luan|viet binh luan|"
-                      r"y kien phan hoi|de lai binh luan|ban doc binh luan)\s*:?$")
-_BYLINE_CLASS_RE = re.compile(r"author|byline|tac-?gia|signature", re.I)
-_LEAD_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:sapo|lead|summary|description|desc|intro|chapeau|tomtat)(?:$|[\s_-])", re.I)
-_CAPTION_CLASS_RE = re.compile(r"caption|chu-thich|img-desc|image-desc|photo-desc", re.I)
 _TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ")
-_MAX_BYLINE = 160
 
 
 @dataclass(slots=True)
@@ -76,16 +60,6 @@ class PageFields:
     byline: str | None = None
     related: list[RelatedLink] = field(default_factory=list)
     layout: str = "generic"
-
-
-@dataclass(slots=True)
-class _Block:
-    node: LexborNode
-    text: str
-    images: list[str]
-    kind: str  # "p", "img", "caption", "byline"
-    align: str | None = None
-    bold: bool = False
 
 
 # --------------------------------------------------------------------------- urls
@@ -215,238 +189,6 @@ def _printed_date_near(body_text: str, title: str | None, want_day: str | None) 
     return None
 
 
-# --------------------------------------------------------------------------- blocks
-
-
-def _img_src(img: LexborNode) -> str | None:
-    attrs = img.attributes
-    for key in ("src", "data-src", "data-original", "data-lazy-src"):
-        value = attrs.get(key)
-        if value and not value.strip().startswith("data:"):
-            return value.strip()
-    return None
-
-
-def _block_holders(root: LexborNode) -> set[int]:
-    """The elements under ``root`` (and root) that hold a block-level element.
-
-    One selector run over the subtree, then a climb from each block to the
-    first ancestor already known: linear in the subtree, where asking each
-    element in turn would be quadratic.
-    """
-    marked: set[int] = set()
-    root_id = root.mem_id
-    for node in root.css(_CONTAINER_SEL):
-        anc = node.parent
-        while anc is not None:
-            mid = anc.mem_id
-            if mid in marked:
-                break
-            marked.add(mid)
-            if mid == root_id:
-                break
-            anc = anc.parent
-    return marked
-
-
-def _blocks(root: LexborNode, limit: int = 50_000) -> list[LexborNode]:
-    """The block-level elements under ``root`` in document order, clutter left out.
-
-    Iterative (nesting depth cannot exhaust the Python stack) and bounded: at
-    most ``limit`` blocks from at most ``4 * limit`` elements looked at.
-    """
-    out: list[LexborNode] = []
-    stack: list[tuple[LexborNode, bool]] = [(root, False)]
-    holders = _block_holders(root)
-    looked = 0
-    while stack:
-        node, leaf = stack.pop()
-        if leaf:
-            out.append(node)
-            if len(out) >= limit:
-                break
-            continue
-        children: list[tuple[LexborNode, bool]] = []
-        for child in node.iter(include_text=False):
-            looked += 1
-            if looked > 4 * limit:
-                break
-            tag = child.tag
-            if not tag or tag.startswith("-") or tag == "!comment" or is_clutter(child):
-                continue
-            leafy = tag in _BLOCK_TAGS or tag == "img" or child.mem_id not in holders
-            children.append((child, leafy))
-        stack.extend(reversed(children))
-    return out
-
-
-def _classify(node: LexborNode, base: str | None, byline_text: str | None) -> _Block | None:
-    for br in node.css("br"):
-        br.replace_with("\n")
-    text = node_text(node)
-    imgs = [node] if node.tag == "img" else node.css("img")
-    srcs: list[str] = []
-    for img in imgs:
-        src = _img_src(img)
-        if src:
-            full = absolute(src, base) if base else None
-            srcs.append(full or src)
-    attrs = node.attributes
-    cls = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    if srcs:
-        caption = ""
-        cap = node.css_first("figcaption")
-        if cap is not None:
-            caption = node_text(cap)
-        elif text and emphasis_share(node, "em, i", ITALIC_RE, len(text)) >= 0.8:
-            caption = text
-        return _Block(node, caption, srcs, "img")
-    if not text:
-        return None
-    if byline_text and text == byline_text:
-        return _Block(node, text, [], "byline")
-    if node.tag == "figcaption" or _CAPTION_CLASS_RE.search(cls):
-        return _Block(node, text, [], "caption")
-    if _BYLINE_CLASS_RE.search(cls) and len(text) <= _MAX_BYLINE:
-        return _Block(node, text, [], "byline")
-    align = alignment(node)
-    italic = emphasis_share(node, "em, i", ITALIC_RE, len(text)) >= 0.8
-    if align == "center" and italic:
-        return _Block(node, text, [], "caption", align)
-    bold = emphasis_share(node, "strong, b", BOLD_RE, len(text)) >= 0.8
-    if align == "right" and len(text) <= _MAX_BYLINE and (bold or italic):
-        return _Block(node, text, [], "byline", align, bold)
-    return _Block(node, text, [], "p", align, bold)
-
-
-def _table_of(node: LexborNode) -> int | None:
-    for anc in ancestors(node, 5):
-        if anc.tag == "table":
-            return anc.mem_id
-    return None
-
-
-def _promote_captions(blocks: list[_Block]) -> None:
-    """A short line right after a picture is its caption when centred, or when it
-    sits in the picture's own table (the CMS puts captions in the cell below)."""
-    for prev, block in zip(blocks, blocks[1:], strict=False):
-        if block.kind != "p" or prev.kind != "img" or prev.text or len(block.text) > 300:
-            continue
-        if block.align == "center" or (_table_of(block.node) is not None and _table_of(block.node) == _table_of(prev.node)):
-            block.kind = "caption"
-
-
-_SENTENCE_END = (".", ":", "!", "?", ";", ",")
-
-
-def _is_name_line(block: _Block) -> bool:
-    words = block.text.split()
-    return block.bold and len(block.text) <= 60 and len(words) <= 10 and not block.text.endswith(_SENTENCE_END)
-
-
-def _unmarked_byline(blocks: list[_Block]) -> int | None:
-    """A byline printed without alignment: a short bold name line after the text
-    (the portal), or before the lead with the text following (newspapers)."""
-    ps = [i for i, b in enumerate(blocks) if b.kind == "p"]
-    if len(ps) < 3:
-        return None
-    if _is_name_line(blocks[ps[-1]]):
-        return ps[-1]
-    first, second = blocks[ps[0]], blocks[ps[1]]
-    if _is_name_line(first) and len(second.text) > 2 * len(first.text) and len(second.text) >= 80:
-        return ps[0]
-    return None
-
-
-def _link_density(node: LexborNode, text_len: int) -> float:
-    if not text_len:
-        return 0.0
-    linked = sum(len(node_text(a)) for a in node.css("a"))
-    return linked / text_len
-
-
-# --------------------------------------------------------------------------- content root
-
-
-def _densest_root(tree: LexborHTMLParser) -> tuple[LexborNode | None, bool]:
-    """The element whose paragraphs hold the most text; True when its paragraphs are lines split by <br>."""
-    scores: dict[int, list] = {}
-    cluttered: dict[int, bool] = {}
-    for p in tree.css("p")[:20000]:
-        parent = p.parent
-        if parent is None:
-            continue
-        # Comments and sidebars can hold more text than the article.
-        pid = parent.mem_id
-        if pid not in cluttered:
-            cluttered[pid] = is_clutter(parent) or any(is_clutter(a) for a in ancestors(parent, 8))
-        if cluttered[pid]:
-            continue
-        # Raw lengths are enough to rank blocks; cleaning is for the text kept.
-        size = len(p.text(deep=True).strip())
-        if size < 2:
-            continue
-        entry = scores.setdefault(parent.mem_id, [parent, 0])
-        entry[1] += size - 2 * sum(len(a.text(deep=True).strip()) for a in p.css("a"))
-    if scores:
-        best = max(scores.values(), key=lambda e: e[1])
-        if best[1] > 0:
-            return best[0], False
-    # Old pages separate paragraphs with <br> alone: the element holding most of them.
-    breaks: dict[int, list] = {}
-    for br in tree.css("br")[:20000]:
-        parent = br.parent
-        if parent is not None and parent.tag not in ("body", "html"):
-            breaks.setdefault(parent.mem_id, [parent, 0])[1] += 1
-    best_node, best_score = None, 0
-    for node, count in breaks.values():
-        if count < 2:
-            continue
-        # Menus are <br>-separated too: count the text that is not links.
-        score = len(node_text(node)) - 2 * sum(len(node_text(a)) for a in node.css("a"))
-        if score > best_score:
-            best_node, best_score = node, score
-    if best_node is not None and best_score >= 80:
-        return best_node, True
-    for sel in ("[itemprop=articleBody]", "article", "main"):
-        node = tree.css_first(sel)
-        if node is not None and node_text(node):
-            return node, False
-    return tree.body, False
-
-
-def _line_blocks(root: LexborNode, base: str | None) -> list[_Block]:
-    """Paragraphs of a block that separates them with <br> only, and its pictures."""
-    images = [src for img in root.css("img") if (src := _img_src(img))]
-    for br in root.css("br"):
-        br.replace_with("\n")
-    blocks = [_Block(root, line, [], "p") for line in (clean(x) for x in root.text(deep=True).split("\n")) if line]
-    for src in images:
-        blocks.append(_Block(root, "", [absolute(src, base) or src if base else src], "img"))
-    return blocks
-
-
-def _lead_before(root: LexborNode) -> list[LexborNode]:
-    """A lead ("sapo") printed just before the content block, outside it."""
-    found: list[LexborNode] = []
-    node: LexborNode | None = root
-    for _ in range(2):
-        if node is None:
-            break
-        prev = node.prev
-        steps = 0
-        while prev is not None and steps < 4:
-            steps += 1
-            if prev.tag and not prev.tag.startswith("-"):
-                attrs = prev.attributes
-                if _LEAD_CLASS_RE.search(f"{attrs.get('class') or ''} {attrs.get('id') or ''}") and node_text(prev):
-                    found.append(prev)
-                    return found
-            prev = prev.prev
-        node = node.parent
-    return found
-
-
 # --------------------------------------------------------------------------- category / related
 
 
@@ -516,38 +258,13 @@ def _generic_related(tree: LexborHTMLParser, body_text: str, base: str | None) -
         return []
     for node in tree.css("h2, h3, h4, h5, h6, b, strong, span, div, p, td, legend, li, header"):
         text = own_text(node)
-        if not text or len(text) > 40 or not _RELATED_RE.match(fold(text)):
+        if not text or len(text) > 40 or not RELATED_RE.match(fold(text)):
             continue
         for anc in ancestors(node, 4):
             anchors = _anchors_after(anc, node)
             if anchors:
                 return _links(anchors, base)
     return []
-
-
-# --------------------------------------------------------------------------- byline
-
-
-def _nearby_byline(root: LexborNode) -> str | None:
-    """A right-aligned bold cell or paragraph just outside the content block (the table layout)."""
-    for anc in ancestors(root, 3):
-        found: str | None = None
-        for node in safe_css(anc, "[align], [style*=right], [class*=author], [class*=byline]"):
-            if node.mem_id == root.mem_id or is_clutter(node):
-                continue
-            text = node_text(node)
-            # A right-aligned date in the banner is no byline.
-            if not text or len(text) > _MAX_BYLINE or find_date(text) is not None:
-                continue
-            attrs = node.attributes
-            cls = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-            if _BYLINE_CLASS_RE.search(cls) or (
-                alignment(node, 1) == "right" and emphasis_share(node, "strong, b", BOLD_RE, len(text)) >= 0.8
-            ):
-                found = text
-        if found:
-            return found
-    return None
 
 
 # --------------------------------------------------------------------------- main
@@ -631,97 +348,21 @@ def extract_page(text: str, url: str | None, profile: Profile) -> PageFields:
         # On the profile's own markup no related block means none: no need to look.
         fields.related = _generic_related(tree, get_body_text(), link_base)
 
-    # --- the content block
-    byline_hint = meta.ld_author
+    # --- the text block
     by_lines = False
     if content is None:
-        content, by_lines = _densest_root(tree)
+        content, by_lines = densest_root(tree)
     if content is None:
         return fields
-    leading = _lead_before(content) if not portal else []
-    if by_lines:
-        blocks = [b for b in (_classify(n, link_base, byline_hint) for n in leading) if b is not None]
-        blocks += _line_blocks(content, link_base)
-    else:
-        nodes = leading + _blocks(content)
-        blocks = [b for b in (_classify(n, link_base, byline_hint) for n in nodes) if b is not None]
-    # The title and the date line printed again inside the text block are not paragraphs.
-    blocks = [b for b in blocks if not (b.kind == "p" and _is_heading_echo(b.text, fields))]
-    _assemble(fields, blocks, byline_hint)
-    if fields.byline is None and not portal:
-        fields.byline = _nearby_byline(content)
+    found = find_content(
+        content,
+        by_lines=by_lines,
+        lead_outside=not portal,
+        base=link_base,
+        byline_hint=meta.ld_author,
+        title=fields.title,
+        date_text=fields.date_text,
+    )
+    fields.paragraphs, fields.images, fields.byline = found.paragraphs, found.images, found.byline
+    fields.lead = found.paragraphs[0] if found.paragraphs else None
     return fields
-
-
-def _assemble(fields: PageFields, blocks: list[_Block], byline_hint: str | None) -> None:
-    # The last right-aligned bold block after the text is the byline; what follows
-    # it (comment forms, "share" prompts) is not the article.
-    _promote_captions(blocks)
-    # "Tin liên quan" or a comment-form prompt: the article ended before it.
-    for i, block in enumerate(blocks):
-        if block.kind == "p" and len(block.text) <= 40 and (
-            _is_related_heading(block.text) or _STOP_RE.match(fold(block.text))
-        ):
-            blocks = blocks[:i]
-            break
-    first_p = next((i for i, b in enumerate(blocks) if b.kind == "p"), None)
-    bylines = [i for i, b in enumerate(blocks) if b.kind == "byline"]
-    if not bylines and byline_hint is None and (trailing := _unmarked_byline(blocks)) is not None:
-        blocks[trailing].kind = "byline"
-        bylines = [trailing]
-    byline = byline_hint
-    if bylines:
-        last = bylines[-1]
-        if byline is None:
-            byline = blocks[last].text
-        if first_p is not None and last > first_p:
-            blocks = blocks[:last]
-    paragraphs: list[str] = []
-    seen: set[str] = set()
-    images: list[Image] = []
-    last_kind = ""
-    for block in blocks:
-        if block.kind == "img":
-            for src in block.images:
-                images.append(Image(src=src, caption=None))
-            if block.text and images:
-                images[-1].caption = block.text
-        elif block.kind == "caption":
-            target = images[-1] if images and last_kind == "img" and images[-1].caption is None else None
-            if target is None and images and images[-1].caption is None:
-                target = images[-1]
-            if target is not None:
-                target.caption = block.text
-            elif not images:
-                # A centred italic line with no picture before it: keep it for the
-                # next image, the page prints some captions above the picture.
-                pass
-        elif block.kind == "p":
-            if len(block.text) > 2 and _link_density(block.node, len(block.text)) > 0.6:
-                continue
-            key = block.text
-            if key in seen:
-                continue  # the lead printed twice
-            seen.add(key)
-            paragraphs.append(block.text)
-        last_kind = block.kind
-    # A summary printed before the lead, cut short: the lead says it in full.
-    if len(paragraphs) >= 2 and len(paragraphs[0]) >= 30:
-        stem = re.sub(r"[.…\s]+$", "", paragraphs[0])
-        if paragraphs[1].startswith(stem) and len(paragraphs[1]) > len(stem):
-            paragraphs = paragraphs[1:]
-    fields.paragraphs = paragraphs
-    fields.lead = paragraphs[0] if paragraphs else None
-    fields.images = images
-    fields.byline = byline
-
-
-def _is_heading_echo(text: str, fields: PageFields) -> bool:
-    if fields.title and text == fields.title:
-        return True
-    return bool(fields.date_text and fields.date_text in text and len(text) <= len(fields.date_text) + 30)
-
-
-def _is_related_heading(text: str) -> bool:
-    return len(text) <= 40 and bool(_RELATED_RE.match(fold(text)))
-
