@@ -18,8 +18,14 @@ A small grammar over tokens (see ``lexicon.py`` for the tokens and word lists):
 - "các đồng chí Phó Chủ tịch UBND huyện: A, B" shares the role with A and B;
 - short forms ("đồng chí Thành", "bà Vân Anh") are merged into the full name
   they end with, and dropped when no full name matches;
-- a person only referred to ("thư của đồng chí …", "liệt sỹ …", someone who
-  only "gửi" something) is not an attendee.
+- a person only referred to ("thư của đồng chí …", "liệt sỹ …", "Ngày sinh
+  Đại tướng …", someone whose first action is "gửi" or "ký") is not an
+  attendee;
+- text with no family name in it (figures, plans) is skipped untokenised: the
+  parser costs about a millisecond an article.
+
+The vocabulary is data (``huyenkyanh_archive/data``); what stays here is the
+grammar: how the categories combine.
 """
 
 from __future__ import annotations
