@@ -112,13 +112,15 @@ def test_retry_after_and_the_delay_are_never_undercut_on_the_servers_clock(tmp_p
     assert summary.ok and summary.new == len(subset)
     too_many = [e for e in log if e.status == 429]
     assert len(too_many) == 3
-    # The configured delay: request starts at least `delay` apart (10 ms slack for the loopback).
+    # The configured delay: request starts at least `delay` apart. The server stamps a request
+    # when its thread reads it, so a loaded CI machine blurs each stamp by some milliseconds:
+    # 30 ms of slack still tells a kept delay (gaps ~100 ms) from a broken one (gaps ~0).
     gaps = [b.t - a.t for a, b in zip(log, log[1:], strict=False)]
-    assert min(gaps) >= delay - 0.01, min(gaps)
+    assert min(gaps) >= delay - 0.03, sorted(gaps)[:5]
     # Retry-After: after a 429 is sent, nothing at all reaches the host for a second.
     for e in too_many:
         later = [x.t - e.sent for x in log if x.t > e.sent]
-        assert later and min(later) >= 1.0 - 0.005, (e.path, min(later))
+        assert later and min(later) >= 1.0 - 0.05, (e.path, min(later))
     # And the waits the crawler logged are the server's figure, not less.
     waits = [r.data["wait"] for r in events if r.kind == "retry"]
     assert len(waits) == 3 and min(waits) >= 1.0
