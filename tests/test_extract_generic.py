@@ -282,3 +282,12 @@ def test_json_ld_date_alone_and_the_printed_time_of_that_day() -> None:
     art = extract_article(_ld_page(ld))
     assert art.published_at == "2024-03-05"
     assert art.date_text is None
+
+
+def test_a_lead_that_the_next_paragraph_repeats_and_extends_stays() -> None:
+    lead = "Anh anh anh anh anh anh anh anh anh anh anh anh."
+    page = _portal_variant(f"<p><strong>{render.esc(SEED['lead'])}</strong></p>",
+                           f"<p><strong>{lead}</strong></p><p>{lead[:-1]} anh.</p>")
+    art = extract_article(page, SEED["url"])
+    assert art.lead == lead
+    assert art.body.startswith(f"{lead}\n\n{lead[:-1]} anh.\n\n")

@@ -407,11 +407,17 @@ def _assemble(blocks: list[_Block], byline_hint: str | None) -> Content:
             paragraphs.append(block.text)
         last_kind = block.kind
     # A summary printed before the lead, cut short: the lead says it in full.
-    if len(paragraphs) >= 2 and len(paragraphs[0]) >= 30:
+    if len(paragraphs) >= 2 and len(paragraphs[0]) >= 30 and _looks_cut(paragraphs[0]):
         stem = re.sub(r"[.…\s]+$", "", paragraphs[0])
         if paragraphs[1].startswith(stem) and len(paragraphs[1]) > len(stem):
             paragraphs = paragraphs[1:]
     return Content(paragraphs, images, byline)
+
+
+def _looks_cut(text: str) -> bool:
+    """Ends in an ellipsis or mid-sentence: a summary cut to length, not a paragraph."""
+    text = text.rstrip()
+    return text.endswith(("...", "…")) or not text.endswith((".", "!", "?", "”", '"', ")", "»"))
 
 
 def is_related_heading(text: str) -> bool:
