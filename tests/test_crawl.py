@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from crawl_support import SITE_BASE, archive_health, article_id, fast_options, p
 from huyenkyanh_archive.crawl import CrawlSummary, Event, crawl, reextract
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.record import Article
-from huyenkyanh_archive.store import open_archive
+from huyenkyanh_archive.store import decode_record, encode_record, open_archive
 from render import article_path, load_corpus
 from replica import Faults, Replica
 
@@ -131,10 +132,10 @@ def test_edited_article_gets_a_second_version(replica: Replica, db: Path) -> Non
     assert all("if-none-match" in e.headers for e in revisits)
     assert sum(e.status == 304 for e in revisits) == len(CORPUS) - 1
     with sqlite3.connect(db) as conn:
-        versions = conn.execute(
-            "SELECT v.version, json_extract(v.record, '$.title'), r.body_sha256 FROM versions v"
+        versions = [(v, decode_record(rec)["title"], sha) for v, rec, sha in conn.execute(
+            "SELECT v.version, v.record, r.body_sha256 FROM versions v"
             " JOIN articles a ON a.id = v.article JOIN responses r ON r.id = v.response_id"
-            " WHERE a.article_id = ? ORDER BY v.version", (target,)).fetchall()
+            " WHERE a.article_id = ? ORDER BY v.version", (target,))]
         assert [v[:2] for v in versions] == [(1, old_title), (2, old_title + " (cập nhật)")]
         assert versions[0][2] != versions[1][2]  # both raw pages kept
         assert conn.execute("SELECT title FROM articles WHERE article_id = ?", (target,)).fetchone()[0].endswith(
@@ -245,7 +246,9 @@ def test_reextract_rewrites_records_from_stored_pages_without_network(replica: R
     run(db, replica)
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE articles SET title = 'hỏng' ")
-        conn.execute("UPDATE versions SET record = json_set(record, '$.title', 'hỏng')")
+        for vid, rec in conn.execute("SELECT id, record FROM versions").fetchall():
+            broken = {**decode_record(rec), "title": "hỏng"}
+            conn.execute("UPDATE versions SET record = ? WHERE id = ?", (encode_record(json.dumps(broken)), vid))
     replica.stop()  # no network needed
     summary = reextract(db, profile())
     assert summary.articles == len(CORPUS) and summary.failed == 0 and summary.changed == len(CORPUS)

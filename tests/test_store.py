@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from huyenkyanh_archive.errors import StoreError
 from huyenkyanh_archive.record import Article, Attendee, Image, RelatedLink
-from huyenkyanh_archive.store import SCHEMA_VERSION, StoredResponse, fold_text, open_archive
+from huyenkyanh_archive.store import SCHEMA_VERSION, StoredResponse, decode_record, fold_text, open_archive
 from huyenkyanh_archive.vietnamese import fold
 
 URL = "http://kyanh.hatinh.gov.vn/kyanh/portal/read/tin-tuc-khac/news/x.html/20230203143649"
@@ -42,7 +42,8 @@ def test_new_unchanged_changed_versions(tmp_path: Path) -> None:
         assert save(a, record()) == "new"
         assert save(a, record()) == "unchanged"
         assert save(a, record(title="Tiêu đề đã sửa"), b"<html>edited</html>") == "changed"
-        rows = a.conn.execute("SELECT version, json_extract(record, '$.title') FROM versions ORDER BY version").fetchall()
+        rows = [(v, decode_record(rec)["title"])
+                for v, rec in a.conn.execute("SELECT version, record FROM versions ORDER BY version")]
         assert rows == [(1, "Huyện Kỳ Anh triển khai kế hoạch"), (2, "Tiêu đề đã sửa")]
         assert a.conn.execute("SELECT title, version_count FROM articles").fetchone() == ("Tiêu đề đã sửa", 2)
         # Both raw pages kept, each once.
@@ -164,3 +165,13 @@ def test_held_answers_for_more_ids_than_sqlite_binds(tmp_path: Path) -> None:
         save(a, record())
         ids = [f"2020{i:010d}" for i in range(40_000)] + ["20230203143649"]
         assert a.held(ids) == {"20230203143649"}
+
+
+def test_versions_hold_compressed_json_and_old_text_records_still_read(tmp_path: Path) -> None:
+    with open_archive(tmp_path / "a.db") as a:
+        save(a, record())
+        stored = a.conn.execute("SELECT record FROM versions").fetchone()[0]
+        assert isinstance(stored, bytes) and decode_record(stored)["title"] == record().title
+        # An archive written before compression holds JSON text: still read.
+        a.conn.execute("UPDATE versions SET record = ?", (record(title="Văn bản cũ").to_json(),))
+        assert a.current_record("20230203143649").title == "Văn bản cũ"  # type: ignore[union-attr]

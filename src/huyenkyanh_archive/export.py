@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from .errors import QueryError, StoreError
 from .query import _date_bound
 from .record import Article
-from .store import Archive
+from .store import Archive, decode_record
 
 Format = Literal["jsonl", "csv", "warc"]
 FORMATS: tuple[str, ...] = ("jsonl", "csv", "warc")
@@ -106,7 +106,7 @@ def current_records(archive: Archive, since: str | None = None, until: str | Non
         + " ORDER BY a.published_at, a.article_id"
     )
     for article_id, folder, record in archive.conn.execute(sql, params):
-        yield article_id, folder, Article.from_dict(json.loads(record))
+        yield article_id, folder, Article.from_dict(decode_record(record))
 
 
 def _jsonl(archive: Archive, out: IO[bytes], since: str | None, until: str | None) -> int:

@@ -246,18 +246,31 @@ def prepare_body(body: bytes) -> PreparedBody:
     return PreparedBody(hashlib.sha256(body).hexdigest(), len(body), zlib.compress(body, 6))
 
 
+def encode_record(json_text: str) -> bytes:
+    """``versions.record`` as stored: the record's JSON, zlib-compressed (it repeats text
+    the articles row and the index also hold; compressed it costs a third)."""
+    return zlib.compress(json_text.encode("utf-8"), 6)
+
+
+def decode_record(value: str | bytes) -> dict[str, Any]:
+    """A ``versions.record`` value as a dict (compressed JSON, or plain JSON text)."""
+    if isinstance(value, str):
+        return json.loads(value)  # type: ignore[no-any-return]
+    return json.loads(zlib.decompress(value))  # type: ignore[no-any-return]
+
+
 @dataclass(slots=True)
 class PreparedRecord:
-    """A record's JSON, content hash and folded FTS text, computed ahead of the write."""
+    """A record's stored form, content hash and folded FTS text, computed ahead of the write."""
 
-    json: str
+    stored: bytes  # encode_record(JSON)
     digest: str
     fts: tuple[str, str, str, str]
 
 
 def prepare_record(record: Article) -> PreparedRecord:
     data = record.to_dict()
-    return PreparedRecord(json.dumps(data, ensure_ascii=False), content_hash(data), _fts_texts(record))
+    return PreparedRecord(encode_record(json.dumps(data, ensure_ascii=False)), content_hash(data), _fts_texts(record))
 
 
 def _fts_texts(record: Article) -> tuple[str, str, str, str]:
@@ -446,7 +459,7 @@ class Archive:
         self.conn.execute(
             "INSERT INTO versions (article, version, response_id, fetched_at, content_sha256, record)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (pk, version, response_id, fetched_at, digest, prep.json),
+            (pk, version, response_id, fetched_at, digest, prep.stored),
         )
         self._insert_children(pk, record, prep.fts)
         self.conn.execute("DELETE FROM frontier WHERE article_id = ?", (article_id,))
@@ -535,7 +548,7 @@ class Archive:
             " WHERE a.article_id = ? ORDER BY v.version DESC LIMIT 1",
             (article_id,),
         ).fetchone()
-        return Article.from_dict(json.loads(row[0])) if row else None
+        return Article.from_dict(decode_record(row[0])) if row else None
 
 
     # -- crawl state -------------------------------------------------------
@@ -677,7 +690,7 @@ class Archive:
         """A version's record re-extracted from its own raw page (``reextract``)."""
         self.conn.execute(
             "UPDATE versions SET record = ?, content_sha256 = ? WHERE id = ?",
-            (record.to_json(), content_hash(record), version_id),
+            (encode_record(record.to_json()), content_hash(record), version_id),
         )
 
 
