@@ -74,6 +74,8 @@ def printed(d: datetime, form: int) -> tuple[str, str]:
 def test_a_printed_date_inside_any_text_reads_back_as_the_same_moment(d: datetime, form: int, before: str,
                                                                      after: str) -> None:
     text_date, iso = printed(d, form)
+    # A word AM/PM/SA/CH right after a time is its meridiem ("09:33 PM"), not other text.
+    assume(not after.split() or after.split()[0].upper() not in ("AM", "PM", "SA", "CH"))
     text = f"{before} {text_date} {after}".strip()
     found = find_date(text)
     assert found is not None, text
@@ -202,6 +204,9 @@ def test_a_portal_page_of_random_text_gives_that_text_back(title: str, lead: str
     texts = [collapse_space(t) for t in (title, lead, *paragraphs)]
     # A paragraph repeating the title or another paragraph is page furniture the extractor may drop.
     assume(len(set(texts)) == len(texts))
+    # Nor a paragraph that is another's beginning: a summary cut short, which the extractor drops.
+    stems = [t.rstrip(".") for t in texts]
+    assume(not any(a != b and b.startswith(a) for a in stems for b in stems))
     article = dict(
         SEED, title=title, lead=lead, blocks=[{"type": "p", "text": t} for t in paragraphs], byline=None,
         related=[], published_at=when.replace(tzinfo=VN_TZ).isoformat(),
