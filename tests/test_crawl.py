@@ -308,3 +308,16 @@ def test_a_dead_extraction_worker_loses_nothing(replica: Replica, db: Path, monk
     second = run(db, replica)
     assert second.ok and second.new == first.failed
     assert archive_health(db)["articles"] == len(CORPUS)
+
+
+def test_a_bug_in_a_crawl_thread_is_one_clear_error(replica: Replica, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from huyenkyanh_archive import crawl as crawl_module
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("listing parser bug")
+
+    monkeypatch.setattr(crawl_module, "parse_listing", broken)
+    with pytest.raises(crawl_module.CrawlBugError, match="walker.*listing parser bug") as info:
+        run(db, replica)
+    assert info.value.exit_code == 70
+    assert archive_health(db)["integrity"] == "ok"

@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 from . import extract as _extract_pkg
 from .discover import asset_urls, folder_url, parse_listing
-from .errors import ExtractError, FetchError, StoreError
+from .errors import ArchiveError, ExtractError, FetchError, StoreError
 from .fetch import DEFAULT_USER_AGENT, DisallowedError, Fetcher, FetchEvent, FetchOptions, FetchResult, utc_now
 from .lock import CrawlLock
 from .profile import Profile, load_profile
@@ -58,6 +58,12 @@ from .store import (
 )
 
 _POLL = 0.1
+
+
+class CrawlBugError(ArchiveError):
+    """A crawl thread failed in a way that is a bug, not the site's or the disk's doing."""
+
+    exit_code = 70  # EX_SOFTWARE
 
 
 @dataclass(slots=True)
@@ -379,7 +385,12 @@ class _Crawl:
             if item is _WORKER_DONE:
                 done_workers += 1
             elif isinstance(item, _Crashed):
-                raise RuntimeError(f"{item.where} crashed: {item.exc!r}") from item.exc
+                if isinstance(item.exc, ArchiveError):
+                    raise item.exc
+                raise CrawlBugError(
+                    f"internal error in the crawl's {item.where} ({type(item.exc).__name__}: {item.exc}); "
+                    "the archive is consistent, please report this"
+                ) from item.exc
             elif isinstance(item, _ListingDone):
                 self._write_listing(item)
             elif isinstance(item, _FolderDone):

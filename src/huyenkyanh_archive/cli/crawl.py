@@ -2,8 +2,9 @@
 
 Exit codes (README "crawl"): 0 done; 3 done, but some pages failed after
 their retries (they stay queued for the next run); 69 the site could not be
-reached; 74 the database cannot be written; 75 another crawl holds the
-database; 78 bad site profile; 2 bad option; 130 interrupted.
+reached; 70 an internal error (a bug; the archive stays consistent); 74 the
+database cannot be written; 75 another crawl holds the database; 78 bad site
+profile; 2 bad option; 130 interrupted.
 """
 
 from __future__ import annotations
