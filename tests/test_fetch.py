@@ -71,7 +71,9 @@ def test_delay_between_requests_is_never_undercut(replica: Replica) -> None:
     times = sorted(e.t for e in replica.log)
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(times) == 5
-    assert min(gaps) >= 0.15 - 0.01  # server-side timestamps; a little slack for the loopback
+    # Server-side timestamps are taken when a handler thread runs; on a loaded
+    # machine that thread can start late, so allow scheduling jitter.
+    assert min(gaps) >= 0.15 - 0.03
 
 
 def test_retry_after_seconds_obeyed_from_server_timestamps(replica: Replica) -> None:
