@@ -51,18 +51,7 @@ def errors_as_exit() -> Iterator[None]:
         raise typer.Exit(0) from None
 
 
-def _register() -> None:
-    # Imported for their side effect: each module adds its commands to ``app``.
-    from importlib import import_module
-
-    for name in ("extract", "crawl", "query"):
-        try:
-            import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-
-
-_register()
+# Imported last, for their side effect: each module adds its commands to ``app``.
+from . import crawl, extract, query  # noqa: E402, F401
 
 __all__ = ["app", "fail", "errors_as_exit", "stdout", "stderr"]
