@@ -31,7 +31,7 @@ from typing import IO, Literal
 from urllib.parse import urlsplit
 
 from .errors import QueryError, StoreError
-from .query import _date_bound
+from .query import date_bound, day_range_clauses
 from .record import Article
 from .store import Archive, decode_record
 
@@ -56,8 +56,8 @@ def export(
     """Write the archive to the binary stream ``out``; returns the number of records written."""
     if fmt not in FORMATS:
         raise QueryError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    lo = _date_bound(since, upper=False, option="--since")
-    hi = _date_bound(until, upper=True, option="--until")
+    lo = date_bound(since, upper=False, option="--since")
+    hi = date_bound(until, upper=True, option="--until")
     try:
         if fmt == "jsonl":
             return _jsonl(archive, out, lo, hi)
@@ -92,13 +92,7 @@ def export_to_path(archive: Archive, fmt: str, path: str | Path, **options: str 
 
 def current_records(archive: Archive, since: str | None = None, until: str | None = None) -> Iterator[tuple[str, str | None, Article]]:
     """(article_id, folder, record) of each article's latest version, oldest publication first."""
-    where, params = [], []
-    if since:
-        where.append("substr(a.published_at, 1, 10) >= ?")
-        params.append(since)
-    if until:
-        where.append("substr(a.published_at, 1, 10) <= ?")
-        params.append(until)
+    where, params = day_range_clauses("a.published_at", since, until)
     sql = (
         "SELECT a.article_id, a.folder, v.record FROM articles a"
         " JOIN versions v ON v.article = a.id AND v.version = (SELECT max(version) FROM versions WHERE article = a.id)"
@@ -230,13 +224,7 @@ def _warc(archive: Archive, out: IO[bytes], since: str | None, until: str | None
     info = f"software: {software}\r\nformat: WARC File Format 1.1\r\nconformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n"
     _rid, rec = _record("warcinfo", None, _warc_date(datetime.now(UTC).isoformat()), info.encode(), "application/warc-fields", [])
     write(rec)
-    where, params = [], []
-    if since:
-        where.append("substr(r.fetched_at, 1, 10) >= ?")
-        params.append(since)
-    if until:
-        where.append("substr(r.fetched_at, 1, 10) <= ?")
-        params.append(until)
+    where, params = day_range_clauses("r.fetched_at", since, until)
     sql = (
         "SELECT r.url, r.method, r.status, r.http_version, r.request_headers, r.headers, r.fetched_at, b.data"
         " FROM responses r LEFT JOIN blobs b ON b.sha256 = r.body_sha256"

@@ -151,7 +151,8 @@ def _date(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
-def _date_bound(value: str | None, *, upper: bool, option: str) -> str | None:
+def date_bound(value: str | None, *, upper: bool, option: str) -> str | None:
+    """``--since``/``--until`` as a full day (YYYY-MM-DD); YYYY and YYYY-MM widen to the period's edge."""
     if value is None:
         return None
     value = value.strip()
@@ -160,6 +161,18 @@ def _date_bound(value: str | None, *, upper: bool, option: str) -> str | None:
     if upper:
         return value + "-12-31"[len(value) - 4 :] if len(value) < 10 else value
     return value + "-01-01"[len(value) - 4 :] if len(value) < 10 else value
+
+
+def day_range_clauses(column: str, lo: str | None, hi: str | None) -> tuple[list[str], list[str]]:
+    """SQL conditions (and their parameters) keeping rows whose ``column`` day lies in [lo, hi]."""
+    where, params = [], []
+    if lo:
+        where.append(f"substr({column}, 1, 10) >= ?")
+        params.append(lo)
+    if hi:
+        where.append(f"substr({column}, 1, 10) <= ?")
+        params.append(hi)
+    return where, params
 
 
 # Reads jump around a file of several GB (attendee rows, their articles, FTS
@@ -240,14 +253,9 @@ def search(
     match = to_fts(query)
     limit = _limit(limit)
     _prepare(archive)
-    where, params = ["articles_fts MATCH ?"], [match]
-    lo, hi = _date_bound(since, upper=False, option="--since"), _date_bound(until, upper=True, option="--until")
-    if lo:
-        where.append("substr(a.published_at, 1, 10) >= ?")
-        params.append(lo)
-    if hi:
-        where.append("substr(a.published_at, 1, 10) <= ?")
-        params.append(hi)
+    lo, hi = date_bound(since, upper=False, option="--since"), date_bound(until, upper=True, option="--until")
+    where, params = day_range_clauses("a.published_at", lo, hi)
+    where, params = ["articles_fts MATCH ?", *where], [match, *params]
     if category:
         cats, folders = _category_filter(archive, category)
         where.append(
@@ -461,7 +469,7 @@ def people(
         raise QueryError(f"--sort {sort!r}: choose articles, name or last-seen")
     if limit is not None and limit < 1:
         raise QueryError(f"--limit {limit}: give a number of at least 1")
-    lo = _date_bound(since, upper=False, option="--since")
+    lo = date_bound(since, upper=False, option="--since")
     _prepare(archive)
     summaries = _directory(archive)
     if role:
