@@ -77,3 +77,22 @@ def cli_env() -> dict[str, str]:
     env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
     env["COLUMNS"] = "200"
     return env
+
+
+# Runs a crawl in a child process and SIGKILLs it at the nth time the writer
+# reaches a stage. argv: db base_url stage nth concurrency revisit_days
+KILL_AT_STAGE = """
+import os, signal, sys
+from huyenkyanh_archive.crawl import CrawlOptions, crawl
+from huyenkyanh_archive.profile import load_profile
+db, base, stage, nth, conc, revisit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
+seen = 0
+def hook(name):
+    global seen
+    if name == stage:
+        seen += 1
+        if seen == nth:
+            os.kill(os.getpid(), signal.SIGKILL)
+crawl(db, load_profile(), CrawlOptions(base_url=base, delay=0, concurrency=conc, revisit_days=revisit, retries=8,
+      backoff_base=0.01, backoff_max=0.05, read_timeout=2, stage_hook=hook))
+"""

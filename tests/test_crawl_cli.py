@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from crawl_support import archive_health, cli, cli_argv, cli_env
+from crawl_support import KILL_AT_STAGE, archive_health, cli, cli_argv, cli_env
 from huyenkyanh_archive.lock import CrawlLock, lock_path
 from render import load_corpus
 from replica import Faults, Replica
@@ -150,22 +150,6 @@ def open_db(db: Path):  # type: ignore[no-untyped-def]
     return closing(sqlite3.connect(db))
 
 
-_KILL_AT_STAGE = """
-import os, signal, sys
-from huyenkyanh_archive.crawl import CrawlOptions, crawl
-from huyenkyanh_archive.profile import load_profile
-db, base, stage, nth = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-seen = 0
-def hook(name):
-    global seen
-    if name == stage:
-        seen += 1
-        if seen == nth:
-            os.kill(os.getpid(), signal.SIGKILL)
-crawl(db, load_profile(), CrawlOptions(base_url=base, delay=0, concurrency=2, revisit_days=0, stage_hook=hook))
-"""
-
-
 @pytest.mark.parametrize(("stage", "nth"), [("fetched", 4), ("response", 9), ("saved", 15), ("fts", 21)])
 def test_sigkill_inside_an_article_write_leaves_no_trace_of_it(tmp_path: Path, stage: str, nth: int) -> None:
     import sys
@@ -175,7 +159,7 @@ def test_sigkill_inside_an_article_write_leaves_no_trace_of_it(tmp_path: Path, s
 
     db = tmp_path / "a.db"
     with Replica(CORPUS, per_page=4) as rep:
-        proc = subprocess.run([sys.executable, "-c", _KILL_AT_STAGE, str(db), rep.base_url, stage, str(nth)],
+        proc = subprocess.run([sys.executable, "-c", KILL_AT_STAGE, str(db), rep.base_url, stage, str(nth), "2", "0"],
                               env=cli_env(), capture_output=True, timeout=60)
         assert proc.returncode == -signal.SIGKILL, proc.stderr
         health = archive_health(db)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import zlib
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from crawl_support import archive_health, article_id, fast_options, profile
 from huyenkyanh_archive.crawl import CrawlSummary, Event, crawl
+from reliability_support import stored_pages
 from render import article_path, load_corpus
 from replica import Faults, Replica
 
@@ -26,18 +26,6 @@ CORPUS = load_corpus()
 
 def run(db: Path, rep: Replica, events: list[Event], **changes: Any) -> CrawlSummary:
     return crawl(db, profile(), fast_options(rep, **changes), events.append)
-
-
-def stored_article_pages(db: Path) -> dict[str, list[bytes]]:
-    """article id -> the raw 200 pages stored for it (one per version)."""
-    out: dict[str, list[bytes]] = {}
-    with sqlite3.connect(db) as conn:
-        for aid, data in conn.execute(
-            "SELECT a.article_id, b.data FROM versions v JOIN articles a ON a.id = v.article"
-            " JOIN responses r ON r.id = v.response_id JOIN blobs b ON b.sha256 = r.body_sha256"
-        ):
-            out.setdefault(aid, []).append(zlib.decompress(data))
-    return out
 
 
 def _expected_reason(fault: str) -> str:
@@ -80,7 +68,7 @@ def test_thirty_percent_faults_of_every_kind_lose_nothing_and_every_retry_is_log
     health = archive_health(db)
     assert health["integrity"] == "ok" and health["foreign_key_errors"] == 0
     assert health["articles"] == health["distinct_ids"] == health["versions"] == health["fts_rows"] == len(CORPUS)
-    stored = stored_article_pages(db)
+    stored = stored_pages(db)
     assert {aid: len(v) for aid, v in stored.items()} == dict.fromkeys(pages, 1)
     assert all(stored[aid][0] == body for aid, body in pages.items())
     with sqlite3.connect(db) as conn:

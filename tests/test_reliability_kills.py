@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from crawl_support import cli, cli_argv, cli_env
+from crawl_support import KILL_AT_STAGE, cli, cli_argv, cli_env
 from reliability_support import assert_consistent, crawl_args, stored_pages
 from render import load_corpus
 from replica import Faults, Replica, synthetic_articles
@@ -29,26 +29,9 @@ from replica import Faults, Replica, synthetic_articles
 CORPUS = load_corpus()
 STAGES = ("fetched", "response", "saved", "fts", "committed")
 
-_KILL_AT_STAGE = """
-import os, signal, sys
-from huyenkyanh_archive.crawl import CrawlOptions, crawl
-from huyenkyanh_archive.profile import load_profile
-db, base, stage, nth, conc, revisit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
-seen = 0
-def hook(name):
-    global seen
-    if name == stage:
-        seen += 1
-        if seen == nth:
-            os.kill(os.getpid(), signal.SIGKILL)
-crawl(db, load_profile(), CrawlOptions(base_url=base, delay=0, concurrency=conc, revisit_days=revisit, retries=8,
-      backoff_base=0.01, backoff_max=0.05, read_timeout=2, stage_hook=hook))
-"""
-
-
 def kill_at_stage(db: Path, rep: Replica, stage: str, nth: int, concurrency: int, revisit_days: float = 0) -> int:
     proc = subprocess.run(
-        [sys.executable, "-c", _KILL_AT_STAGE, str(db), rep.base_url, stage, str(nth), str(concurrency), str(revisit_days)],
+        [sys.executable, "-c", KILL_AT_STAGE, str(db), rep.base_url, stage, str(nth), str(concurrency), str(revisit_days)],
         env=cli_env(), capture_output=True, timeout=60)
     return proc.returncode
 
