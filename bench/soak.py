@@ -39,12 +39,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from huyenkyanh_archive.store import open_archive  # noqa: E402
 from render import load_corpus  # noqa: E402
 from replica import Faults, Replica, synthetic_articles  # noqa: E402
 
@@ -89,7 +89,8 @@ def run_once(argv: list[str], rep: Replica, kill_after: int | None, out_dir: Pat
 
 def check(db: Path, rep: Replica) -> dict[str, int | str]:
     served = {Replica.article_id(a): a for a in rep.articles}
-    conn = sqlite3.connect(db)
+    archive = open_archive(db, readonly=True)
+    conn = archive.conn
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
     rows = one("SELECT count(*) FROM articles")
     distinct = one("SELECT count(DISTINCT article_id) FROM articles")
@@ -99,14 +100,14 @@ def check(db: Path, rep: Replica) -> dict[str, int | str]:
         " WHERE r.status = 200")
     bad_pages = bad_records = 0
     for aid, title, published, data in conn.execute(
-        "SELECT a.article_id, a.title, a.published_at, b.data FROM articles a JOIN versions v ON v.article = a.id"
-        " JOIN responses r ON r.id = v.response_id JOIN blobs b ON b.sha256 = r.body_sha256"
-    ):
+        "SELECT a.article_id, a.title, a.published_at, r.body_sha256 FROM articles a JOIN versions v ON v.article = a.id"
+        " JOIN responses r ON r.id = v.response_id"
+    ).fetchall():
         art = served.get(aid)
         if art is None:
             bad_records += 1
             continue
-        if zlib.decompress(data) != rep.page_bytes(aid):
+        if archive.get_blob(data) != rep.page_bytes(aid):
             bad_pages += 1
         if title != art["title"] or (published or "")[:16] != art["published_at"][:16]:
             bad_records += 1
@@ -127,7 +128,7 @@ def check(db: Path, rep: Replica) -> dict[str, int | str]:
         fts = str(exc)
     fts_rows = one("SELECT count(*) FROM articles_fts_docsize WHERE id IN (SELECT id FROM articles)")
     missing = len(set(served) - {r[0] for r in conn.execute("SELECT article_id FROM articles")})
-    conn.close()
+    archive.close()
     return {
         "expected": len(served), "archived": distinct, "missing": missing,
         "duplicated": (rows - distinct) + extra_versions + extra_pages,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from pathlib import Path
 from typing import Any
 
+from huyenkyanh_archive.store import open_archive
 from replica import Replica
 
 
@@ -67,10 +67,10 @@ def assert_consistent(db: Path) -> dict[str, Any]:
 def stored_pages(db: Path) -> dict[str, list[bytes]]:
     """article id -> the raw pages of its versions, oldest first."""
     out: dict[str, list[bytes]] = {}
-    with sqlite3.connect(db) as conn:
-        for aid, data in conn.execute(
-            "SELECT a.article_id, b.data FROM versions v JOIN articles a ON a.id = v.article"
-            " JOIN responses r ON r.id = v.response_id JOIN blobs b ON b.sha256 = r.body_sha256 ORDER BY v.version"
-        ):
-            out.setdefault(aid, []).append(zlib.decompress(data))
+    with open_archive(db, readonly=True) as archive:
+        for aid, sha in archive.conn.execute(
+            "SELECT a.article_id, r.body_sha256 FROM versions v JOIN articles a ON a.id = v.article"
+            " JOIN responses r ON r.id = v.response_id ORDER BY v.version"
+        ).fetchall():
+            out.setdefault(aid, []).append(archive.get_blob(sha))
     return out

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-import zlib
 from pathlib import Path
 from typing import Any
 
 from crawl_support import fast_options, profile
 from huyenkyanh_archive.crawl import crawl
+from huyenkyanh_archive.store import open_archive
 from render import load_corpus
 from replica import Replica
 
@@ -49,8 +49,8 @@ def test_assets_are_archived_once_by_content_hash(tmp_path: Path) -> None:
         # Two names, one picture: one blob.
         first, second = ("http://kyanh.hatinh.gov.vn" + p for p in image_paths()[:2])
         assert urls[first] == urls[second]
-        blob = conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (urls[first],)).fetchone()[0]
-        assert zlib.decompress(blob) == same
+        with open_archive(db, readonly=True) as archive:
+            assert archive.get_blob(urls[first]) == same
         links = conn.execute("SELECT count(*) FROM article_assets WHERE url LIKE '%.pdf'").fetchone()[0]
         assert links == len(CORPUS)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
-import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,13 +30,11 @@ def run(archive, fmt: str, **options: str) -> bytes:  # type: ignore[no-untyped-
 
 
 def stored_responses(db: Path) -> list[tuple[str, int, bytes, str, list[list[str]]]]:
-    conn = sqlite3.connect(db)
-    rows = conn.execute(
-        "SELECT r.url, r.status, b.data, r.fetched_at, r.headers FROM responses r"
-        " LEFT JOIN blobs b ON b.sha256 = r.body_sha256 ORDER BY r.id"
-    ).fetchall()
-    conn.close()
-    return [(u, s, zlib.decompress(d) if d else b"", f, json.loads(h)) for u, s, d, f, h in rows]
+    with open_archive(db, readonly=True) as archive:
+        rows = archive.conn.execute(
+            "SELECT url, status, body_sha256, fetched_at, headers FROM responses ORDER BY id"
+        ).fetchall()
+        return [(u, s, archive.get_blob(d) if d else b"", f, json.loads(h)) for u, s, d, f, h in rows]
 
 
 def test_jsonl_is_extract_json_of_the_same_pages(archive, page_archive) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,6 @@ import io
 import json
 import sqlite3
 import uuid
-import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -226,14 +225,16 @@ def _warc(archive: Archive, out: IO[bytes], since: str | None, until: str | None
     write(rec)
     where, params = day_range_clauses("r.fetched_at", since, until)
     sql = (
-        "SELECT r.url, r.method, r.status, r.http_version, r.request_headers, r.headers, r.fetched_at, b.data"
+        "SELECT r.url, r.method, r.status, r.http_version, r.request_headers, r.headers, r.fetched_at, r.body_sha256, b.data, b.codec, b.dict"
         " FROM responses r LEFT JOIN blobs b ON b.sha256 = r.body_sha256"
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY r.id"
     )
     count = 0
-    for url, method, status, http_version, request_headers, headers, fetched_at, data in archive.conn.execute(sql, params):
-        body = zlib.decompress(data) if data else b""
+    for url, method, status, http_version, request_headers, headers, fetched_at, sha, data, codec, dict_sha in list(
+        archive.conn.execute(sql, params)
+    ):
+        body = archive.decode_blob(data, codec, dict_sha, sha) if data is not None else b""
         date = _warc_date(fetched_at)
         uri = _clean(url)
         block = _http_response(int(status), http_version, _pairs(headers), body)

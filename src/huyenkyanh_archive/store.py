@@ -2,7 +2,8 @@
 
 Tables (see README "The database"):
 
-- ``blobs``      content-addressed, zlib-compressed bodies (pages and assets, each stored once)
+- ``blobs``      content-addressed, compressed bodies (pages and assets, each stored once; see :mod:`.blobs`)
+- ``blob_dicts`` the archived pages that serve as compression dictionaries for the others
 - ``responses``  every HTTP response kept: URL, status, headers, request headers, fetch time, body hash
 - ``articles``   one row per article (its portal id is the identity), the current record
 - ``versions``   every distinct version of an article, with the response it came from and its record as JSON
@@ -30,11 +31,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .blobs import MIN_DICT_SIZE, BlobCodec
 from .errors import StoreError
 from .record import Article
 from .vietnamese import compare_key, fold, fold_char, nfc
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS blobs (
@@ -185,7 +187,18 @@ CREATE INDEX IF NOT EXISTS attendees_article_name ON attendees(article, name_key
 DROP INDEX IF EXISTS attendees_article;
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3]
+# v4: bodies compressed with zstandard against a dictionary that is an archived page
+# of the site (see blobs.py); rows written before keep codec 'zlib'.
+_SCHEMA_V4 = """
+ALTER TABLE blobs ADD COLUMN codec TEXT NOT NULL DEFAULT 'zlib';
+ALTER TABLE blobs ADD COLUMN dict TEXT REFERENCES blobs(sha256);
+CREATE TABLE IF NOT EXISTS blob_dicts (
+    sha256 TEXT PRIMARY KEY REFERENCES blobs(sha256),
+    created_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4]
 
 # Views for researchers (sqlite3, sqlite-utils, Datasette): the common questions
 # without joins. Created on a writable open when missing (CREATE VIEW IF NOT EXISTS).
@@ -210,6 +223,7 @@ FROM articles a;
 """
 
 BUSY_TIMEOUT_MS = 5000
+_UNKNOWN = object()
 
 
 def fold_text(text: str) -> str:
@@ -235,15 +249,14 @@ def content_hash(record: Article | dict[str, Any]) -> str:
 
 @dataclass(slots=True)
 class PreparedBody:
-    """A body hashed and compressed ahead of the write (by a crawl worker, off the writer)."""
+    """A body hashed ahead of the write (by a crawl worker, off the writer)."""
 
     digest: str
     size: int
-    compressed: bytes
 
 
 def prepare_body(body: bytes) -> PreparedBody:
-    return PreparedBody(hashlib.sha256(body).hexdigest(), len(body), zlib.compress(body, 6))
+    return PreparedBody(hashlib.sha256(body).hexdigest(), len(body))
 
 
 def encode_record(json_text: str) -> bytes:
@@ -309,6 +322,10 @@ class Archive:
         # Called with a stage name at points inside a write ("fts"): fault-injection tests
         # kill the process there to prove a half-written article never shows.
         self.stage_hook: Callable[[str], None] | None = None
+        self._codec = BlobCodec()
+        # The dictionary new blobs are compressed against: _UNKNOWN until looked up, then a
+        # sha256 or None (none yet). Forgotten on rollback: the row may be gone.
+        self._dict_sha: str | None | object = _UNKNOWN
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
@@ -342,6 +359,7 @@ class Archive:
                 raise _store_error(self.path, exc) from None
 
     def _rollback(self) -> None:
+        self._dict_sha = _UNKNOWN
         # SQLite may already have rolled back by itself (SQLITE_FULL, I/O errors).
         if self.conn.in_transaction:
             try:
@@ -350,22 +368,70 @@ class Archive:
                 pass
 
     # -- raw responses -----------------------------------------------------
-    def put_blob(self, body: bytes, prepared: PreparedBody | None = None) -> str:
+    def put_blob(self, body: bytes, prepared: PreparedBody | None = None, *, dictionary_candidate: bool = False) -> str:
+        """Store ``body`` once (by content hash); returns its sha256.
+
+        ``dictionary_candidate``: an article page, which becomes the archive's compression
+        dictionary when it has none yet (see :mod:`.blobs`).
+        """
         prep = prepared or prepare_body(body)
-        self.conn.execute(
-            "INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES (?, ?, ?)",
-            (prep.digest, prep.size, prep.compressed),
-        )
+        if self.conn.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (prep.digest,)).fetchone():
+            return prep.digest
+        dict_sha = self._dictionary()
+        if dict_sha is None and dictionary_candidate and len(body) >= MIN_DICT_SIZE:
+            packed = self._codec.compress(body)
+            self._insert_blob(prep, packed.data, packed.codec, None)
+            self.conn.execute("INSERT INTO blob_dicts (sha256, created_at) VALUES (?, ?)", (prep.digest, utc_now()))
+            self._codec.add_dict(prep.digest, body)
+            self._dict_sha = prep.digest
+            return prep.digest
+        packed = self._codec.compress(body, dict_sha)
+        self._insert_blob(prep, packed.data, packed.codec, packed.dict_sha256)
         return prep.digest
 
+    def _insert_blob(self, prep: PreparedBody, data: bytes, codec: str, dict_sha: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO blobs (sha256, size, data, codec, dict) VALUES (?, ?, ?, ?, ?)",
+            (prep.digest, prep.size, data, codec, dict_sha),
+        )
+
+    def _dictionary(self) -> str | None:
+        if self._dict_sha is _UNKNOWN:
+            row = self.conn.execute("SELECT sha256 FROM blob_dicts ORDER BY rowid DESC LIMIT 1").fetchone()
+            self._dict_sha = row[0] if row else None
+            if row:
+                self._load_dict(row[0])
+        return self._dict_sha  # type: ignore[return-value]
+
+    def _load_dict(self, sha: str) -> None:
+        if self._codec.has_dict(sha):
+            return
+        row = self.conn.execute("SELECT data, codec FROM blobs WHERE sha256 = ?", (sha,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: compression dictionary {sha} is missing; the archive is damaged")
+        self._codec.add_dict(sha, self._decode(row[0], row[1], None, sha))
+
+    def decode_blob(self, data: bytes, codec: str, dict_sha: str | None, sha: str = "?") -> bytes:
+        """A ``blobs`` row's body from its ``data``, ``codec`` and ``dict`` columns."""
+        if dict_sha is not None:
+            self._load_dict(dict_sha)
+        return self._decode(data, codec, dict_sha, sha)
+
+    def _decode(self, data: bytes, codec: str, dict_sha: str | None, sha: str) -> bytes:
+        try:
+            return self._codec.decompress(data, codec, dict_sha)
+        except ValueError as exc:
+            raise StoreError(f"{self.path}: blob {sha} cannot be read ({exc})") from None
+
     def get_blob(self, digest: str) -> bytes | None:
-        row = self.conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
-        return zlib.decompress(row[0]) if row else None
+        row = self.conn.execute("SELECT data, codec, dict FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
+        return self.decode_blob(row[0], row[1], row[2], digest) if row else None
 
     def add_response(
         self, response: StoredResponse, run_id: int | None = None, *, prepared: PreparedBody | None = None
     ) -> int:
-        digest = self.put_blob(response.body, prepared) if response.body else None
+        candidate = response.kind == "article" and response.status == 200
+        digest = self.put_blob(response.body, prepared, dictionary_candidate=candidate) if response.body else None
         cur = self.conn.execute(
             "INSERT INTO responses (run_id, url, kind, method, status, http_version, request_headers,"
             " headers, body_sha256, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
