@@ -31,12 +31,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from . import people_summary
 from .blobs import MIN_DICT_SIZE, BlobCodec
 from .errors import StoreError
 from .record import Article
 from .vietnamese import compare_key, fold, fold_char, nfc
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS blobs (
@@ -198,7 +199,26 @@ CREATE TABLE IF NOT EXISTS blob_dicts (
 );
 """
 
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4]
+# v5: per-person summaries kept at write time (people_summary.py); each attendee row
+# carries its article's day, and one index serves a person's rows by role and date.
+_SCHEMA_V5 = """
+ALTER TABLE attendees ADD COLUMN day TEXT;
+CREATE INDEX IF NOT EXISTS attendees_person ON attendees(name_key, role_key, day, article);
+DROP INDEX IF EXISTS attendees_name_key;
+CREATE INDEX IF NOT EXISTS articles_category_folder ON articles(category, folder);
+""" + people_summary.SCHEMA
+
+
+def _backfill_v5(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "UPDATE attendees SET day = (SELECT substr(published_at, 1, 10) FROM articles a WHERE a.id = attendees.article)"
+    )
+    people_summary.rebuild(conn)
+
+
+# Each step: SQL, then (optionally) a function filling what the SQL added, in one transaction.
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5]
+_BACKFILLS: dict[int, Callable[[sqlite3.Connection], None]] = {5: _backfill_v5}
 
 # Views for researchers (sqlite3, sqlite-utils, Datasette): the common questions
 # without joins. Created on a writable open when missing (CREATE VIEW IF NOT EXISTS).
@@ -572,8 +592,13 @@ class Archive:
                 " VALUES ('delete', ?, ?, ?, ?, ?)",
                 old,
             )
+        people = self.conn.execute(
+            "SELECT name, name_key, role, role_key, role_expanded FROM attendees WHERE article = ? ORDER BY position, id",
+            (pk,),
+        ).fetchall()
         for table in ("authors", "attendees", "images", "related"):
             self.conn.execute(f"DELETE FROM {table} WHERE article = ?", (pk,))
+        people_summary.remove_article(self.conn, pk, people)
 
     def _insert_children(self, pk: int, record: Article, fts: tuple[str, str, str, str] | None = None) -> None:
         self.conn.executemany(
@@ -581,18 +606,20 @@ class Archive:
             [(pk, i, name, compare_key(name)) for i, name in enumerate(record.authors)],
         )
         rows = []
+        day = record.published_at[:10] if record.published_at else None
         for i, person in enumerate(record.attendees):
             key, folded = compare_key(person.name), fold(person.name)
             roles = person.roles or [None]
             expanded = person.roles_expanded or []
             for j, role in enumerate(roles):
                 exp = expanded[j] if j < len(expanded) else role
-                rows.append((pk, i, person.name, key, folded, role, compare_key(exp) if exp else None, exp))
+                rows.append((pk, i, person.name, key, folded, role, compare_key(exp) if exp else None, exp, day))
         self.conn.executemany(
-            "INSERT INTO attendees (article, position, name, name_key, name_fold, role, role_key, role_expanded)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO attendees (article, position, name, name_key, name_fold, role, role_key, role_expanded, day)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        people_summary.add_article(self.conn, pk, day, [r[2:4] + r[5:8] for r in rows])
         self.conn.executemany(
             "INSERT INTO images (article, position, src, caption) VALUES (?, ?, ?, ?)",
             [(pk, i, im.src, im.caption) for i, im in enumerate(record.images)],
@@ -836,6 +863,8 @@ def _migrate(conn: sqlite3.Connection) -> None:
         try:
             for statement in _split_sql(script):
                 conn.execute(statement)
+            if number in _BACKFILLS:
+                _BACKFILLS[number](conn)
             conn.execute(f"PRAGMA user_version = {number}")
             conn.execute("COMMIT")
         except BaseException:
