@@ -69,6 +69,31 @@ def test_role_change_stays_one_person_with_both_roles(archive) -> None:  # type:
     assert compare_key(result.roles[1].role_key).startswith("chủ tịch")
 
 
+def test_a_long_timeline_shows_its_two_ends_and_the_total(archive) -> None:  # type: ignore[no-untyped-def]
+    result = query.person(archive, "tran duc minh", article_limit=3)
+    assert isinstance(result, query.PersonTimeline)
+    assert result.article_count == 4
+    # The first articles and the last one: where the record starts and where it ends.
+    assert [a.date for a in result.articles] == ["2019-04-01", "2020-06-01", "2022-09-01"]
+    everything = query.person(archive, "tran duc minh", article_limit=None)
+    assert [a.date for a in everything.articles] == ["2019-04-01", "2020-06-01", "2021-08-01", "2022-09-01"]  # type: ignore[union-attr]
+    # Each role keeps the article that shows its first and its last date.
+    short = query.person(archive, "tran duc minh", article_limit=2)
+    assert [[a.date for a in r.shown_in] for r in short.roles] == [  # type: ignore[union-attr]
+        [r.first_seen, r.last_seen] for r in everything.roles  # type: ignore[union-attr]
+    ]
+    with pytest.raises(QueryError):
+        query.person(archive, "tran duc minh", article_limit=1)
+
+
+def test_a_namesake_timeline_is_cut_the_same_way(archive) -> None:  # type: ignore[no-untyped-def]
+    full = query.person(archive, "Nguyễn Văn Hải (xã Kỳ Tân)", article_limit=None)
+    cut = query.person(archive, "Nguyễn Văn Hải (xã Kỳ Tân)", article_limit=2)
+    assert isinstance(full, query.PersonTimeline) and isinstance(cut, query.PersonTimeline)
+    assert cut.article_count == full.article_count == len(full.articles) == 3
+    assert cut.articles == [full.articles[0], full.articles[-1]]
+
+
 def test_annotated_timeline_matches_the_records(archive, records) -> None:  # type: ignore[no-untyped-def]
     result = query.person(archive, "Nguyễn Tiến Hùng")
     assert isinstance(result, query.PersonTimeline)

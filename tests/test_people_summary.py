@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from collections import defaultdict
@@ -10,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from huyenkyanh_archive import people_summary
+from crawl_support import cli
+from huyenkyanh_archive import people_summary, query
+from huyenkyanh_archive.errors import StoreError
 from huyenkyanh_archive.record import Article, Attendee
 from huyenkyanh_archive.store import MIGRATIONS, StoredResponse, open_archive
 
@@ -99,24 +102,45 @@ def test_summaries_equal_the_attendee_rows_after_new_changed_and_reextracted_art
         assert summaries(archive.conn) == before
 
 
-def test_an_archive_from_before_the_summaries_gets_them_on_open(tmp_path: Path) -> None:
-    db = tmp_path / "old.db"
+def downgrade_to_v4(conn: sqlite3.Connection) -> None:
+    """What a file written by kyanh-archive before schema v5 looks like."""
+    for table in reversed(people_summary.TABLES):  # referring tables first
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("DROP INDEX attendees_person")
+    conn.execute("ALTER TABLE attendees DROP COLUMN day")
+    conn.execute("CREATE INDEX attendees_name_key ON attendees(name_key)")
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+
+
+def old_archive(db: Path, n: int = 30) -> dict[str, Any]:
     rng = random.Random(7)
     with open_archive(db) as archive:
-        for i in range(30):
+        for i in range(n):
             rec = random_record(rng, f"20240101{i:06d}")
             with archive.transaction():
                 archive.save_article(rec, article_id=rec.article_id, response_id=None, fetched_at="2026-01-01T00:00:00Z")
         want = truth(archive.conn)
-        # Back to schema v4, as a file written by kyanh-archive before v5 would be.
-        conn = archive.conn
-        for table in reversed(people_summary.TABLES):  # referring tables first
-            conn.execute(f"DROP TABLE {table}")
-        conn.execute("DROP INDEX attendees_person")
-        conn.execute("ALTER TABLE attendees DROP COLUMN day")
-        conn.execute("CREATE INDEX attendees_name_key ON attendees(name_key)")
-        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+        downgrade_to_v4(archive.conn)
+    return want
+
+
+def test_an_archive_from_before_the_summaries_gets_them_on_open(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    want = old_archive(db)
     with open_archive(db) as archive:
         assert summaries(archive.conn) == want
         assert archive.conn.execute("SELECT count(*) FROM attendees WHERE day IS NULL AND article IN"
                                     " (SELECT id FROM articles WHERE published_at IS NOT NULL)").fetchone()[0] == 0
+
+
+def test_query_commands_upgrade_an_old_archive_and_a_read_only_open_says_how(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    old_archive(db)
+    with open_archive(db, readonly=True) as archive, pytest.raises(StoreError) as err:
+        query.person(archive, "Hồ Huy Thành")
+    assert "upgrade" in str(err.value) and "\n" not in str(err.value)
+    done = cli("person", "Hồ Huy Thành", "--db", str(db), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["name"] in ("Hồ Huy Thành", "HỒ HUY THÀNH")
+    with open_archive(db, readonly=True) as archive:
+        assert people_summary.available(archive.conn)

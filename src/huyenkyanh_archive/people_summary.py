@@ -20,8 +20,13 @@ came from it is recomputed from the remaining attendee rows.
 from __future__ import annotations
 
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from .people_index import locality_of
+from .vietnamese import fold_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS persons (
@@ -223,3 +228,109 @@ def rebuild(conn: sqlite3.Connection) -> None:
         batch.append(tuple(rest))  # type: ignore[arg-type]
     if current is not None:
         add_article(conn, current, day, batch)
+
+
+# -- reading -------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Span:
+    articles: int
+    first_day: str | None
+    first_article: int | None
+    last_day: str | None
+    last_article: int | None
+
+
+@dataclass(slots=True)
+class PersonRow:
+    """One name key's summary, as stored."""
+
+    id: int
+    name_key: str
+    span: Span
+    names: dict[str, int] = field(default_factory=dict)
+    roles: dict[str, Span] = field(default_factory=dict)  # role_key -> span
+    forms: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)  # role_key -> (role, expanded) -> articles
+
+    @property
+    def name(self) -> str:
+        """The most frequent written form (ties: the greatest, as the resolver picks)."""
+        return max(self.names, key=lambda n: (self.names[n], n)) if self.names else self.name_key
+
+    def role_written(self, role_key: str) -> str:
+        written: dict[str, int] = defaultdict(int)
+        for (role, _exp), n in self.forms.get(role_key, {}).items():
+            written[role] += n
+        return max(written, key=lambda r: (written[r], r)) if written else role_key
+
+    def places(self) -> set[str]:
+        """The folded localities the roles name: more than one means namesakes may be split."""
+        out = set()
+        for forms in self.forms.values():
+            for role, expanded in forms:
+                place = locality_of(expanded) or locality_of(role)
+                if place:
+                    out.add(fold_key(place))
+        return out
+
+
+def available(conn: sqlite3.Connection) -> bool:
+    """Whether the archive keeps the summaries (schema v5 on); older files are read without them."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'person_pairs'").fetchone() is not None
+
+
+def load(conn: sqlite3.Connection, name_key: str) -> PersonRow | None:
+    row = conn.execute(
+        "SELECT id, name_key, articles, first_day, first_article, last_day, last_article FROM persons WHERE name_key = ?",
+        (name_key,),
+    ).fetchone()
+    if row is None:
+        return None
+    found = _load(conn, [row], "WHERE person = ?", (row[0],))
+    return found[0]
+
+
+def load_all(conn: sqlite3.Connection) -> list[PersonRow]:
+    rows = conn.execute("SELECT id, name_key, articles, first_day, first_article, last_day, last_article FROM persons").fetchall()
+    return _load(conn, rows, "", ())
+
+
+def _load(conn: sqlite3.Connection, rows: Sequence[Sequence[Any]], where: str, params: tuple[object, ...]) -> list[PersonRow]:
+    people = {int(r[0]): PersonRow(int(r[0]), str(r[1]), Span(*r[2:])) for r in rows}
+    for pid, name, n in conn.execute(f"SELECT person, name, articles FROM person_names {where}", params):
+        if pid in people:
+            people[pid].names[name] = n
+    for pid, rkey, *span in conn.execute(
+        f"SELECT person, role_key, articles, first_day, first_article, last_day, last_article FROM person_role_spans {where}",
+        params,
+    ):
+        if pid in people:
+            people[pid].roles[rkey] = Span(*span)
+    for pid, rkey, role, exp, n in conn.execute(
+        f"SELECT person, role_key, role, role_expanded, articles FROM person_role_forms {where}", params
+    ):
+        if pid in people:
+            people[pid].forms.setdefault(rkey, {})[(role, exp)] = n
+    return list(people.values())
+
+
+def co_appearing(conn: sqlite3.Connection, person: int, limit: int) -> list[tuple[str, str, int]]:
+    """(name key, shown name, shared articles) of the people ``person`` appears with most."""
+    top = conn.execute(
+        "SELECT pp.other, p.name_key, pp.articles FROM person_pairs pp JOIN persons p ON p.id = pp.other"
+        " WHERE pp.person = ? ORDER BY pp.articles DESC, p.name_key LIMIT ?",
+        (person, limit),
+    ).fetchall()
+    names: dict[int, dict[str, int]] = defaultdict(dict)
+    if top:
+        marks = ",".join("?" * len(top))
+        for pid, name, n in conn.execute(
+            f"SELECT person, name, articles FROM person_names WHERE person IN ({marks})", [t[0] for t in top]
+        ):
+            names[pid][name] = n
+    out = []
+    for pid, key, n in top:
+        forms = names.get(pid) or {key: 1}
+        out.append((str(key), max(forms, key=lambda f: (forms[f], f)), int(n)))
+    return out

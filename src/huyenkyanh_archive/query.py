@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from . import people_index
+from . import people_index, people_summary
 from .errors import QueryError, StoreError
 from .ftsquery import to_fts
 from .people_index import Appearance, Entity, Resolution
@@ -103,6 +103,9 @@ class CoAppearance(_Dict):
 
 @dataclass(slots=True)
 class PersonTimeline(_Dict):
+    """``articles`` (and each role's ``shown_in``) hold every article, or the earliest and
+    latest ones when there are more than the limit asked for; ``article_count`` is the total."""
+
     key: str
     name: str
     locality: str | None
@@ -110,6 +113,7 @@ class PersonTimeline(_Dict):
     roles: list[RoleSpan]
     appears_with: list[CoAppearance]
     why: list[str] = field(default_factory=list)
+    article_count: int = 0
 
 
 @dataclass(slots=True)
@@ -361,7 +365,18 @@ _ROWS_SQL = (
 )
 
 
-def _role_spans(apps: Sequence[Appearance], refs: dict[int, ArticleRef] | None = None) -> list[RoleSpan]:
+def _ends(items: list[Any], limit: int | None) -> list[Any]:
+    """All ``items``, or the first and last of them when there are more than ``limit``:
+    a long timeline is shown by its two ends, where a role was first and last seen."""
+    if limit is None or len(items) <= limit:
+        return items
+    head = (limit + 1) // 2
+    return items[:head] + items[len(items) - (limit - head) :]
+
+
+def _role_spans(
+    apps: Sequence[Appearance], refs: dict[int, ArticleRef] | None = None, limit: int | None = None
+) -> list[RoleSpan]:
     written: dict[str, Counter[str]] = defaultdict(Counter)
     seen: dict[str, dict[int, str | None]] = defaultdict(dict)
     for app in apps:
@@ -374,10 +389,14 @@ def _role_spans(apps: Sequence[Appearance], refs: dict[int, ArticleRef] | None =
         role = max(written[key], key=lambda r: (written[key][r], r))
         shown = []
         if refs is not None:
-            shown = sorted((refs[a] for a in arts if a in refs), key=lambda r: (r.date or "", r.article_id))
+            shown = _ends(sorted((refs[a] for a in arts if a in refs), key=_ref_order), limit)
         spans.append(RoleSpan(role, key, dates[0] if dates else None, dates[-1] if dates else None, len(arts), shown))
     spans.sort(key=lambda s: (s.first_seen or "", s.last_seen or "", s.role_key))
     return spans
+
+
+def _ref_order(ref: ArticleRef) -> tuple[str, str]:
+    return (ref.date or "", ref.article_id)
 
 
 def _summary(entity: Entity) -> PersonSummary:
@@ -394,60 +413,37 @@ def _summary(entity: Entity) -> PersonSummary:
 
 
 def _directory(archive: Archive) -> list[PersonSummary]:
-    """Every person's summary. Names the rule may split go through the resolver;
-    the rest (nearly all) are one person each, summarised by SQL aggregates."""
-    places: dict[str, set[str]] = defaultdict(set)
-    for key, role, expanded in _rows(
-        archive,
-        "SELECT name_key, role, role_expanded FROM attendees WHERE role IS NOT NULL GROUP BY name_key, role, role_expanded",
-    ):
-        place = people_index.locality_of(expanded) or people_index.locality_of(role)
-        if place:
-            places[key].add(fold_key(place))
-    split = {k for k, p in places.items() if len(p) > 1}
-
-    # Dates from the published_at index into a small temp table: joining a
-    # million attendee rows to the wide article rows reads every article page.
-    archive.conn.execute("CREATE TEMP TABLE IF NOT EXISTS kyanh_dates (id INTEGER PRIMARY KEY, d TEXT)")
-    archive.conn.execute("DELETE FROM temp.kyanh_dates")
-    archive.conn.execute(
-        "INSERT INTO temp.kyanh_dates SELECT id, substr(published_at, 1, 10) FROM articles INDEXED BY articles_published"
-    )
-    date = "a.d"
-    join = " FROM attendees at JOIN temp.kyanh_dates a ON a.id = at.article"
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    for key, nm, n in _rows(archive, "SELECT name_key, name, count(*) FROM attendees GROUP BY name_key, name"):
-        names[key][nm] = n
-    forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for key, rkey, role, n in _rows(
-        archive,
-        "SELECT name_key, role_key, role, count(*) FROM attendees WHERE role IS NOT NULL GROUP BY name_key, role_key, role",
-    ):
-        forms[(key, rkey)][role] = n
-    roles: dict[str, list[RoleSpan]] = defaultdict(list)
-    for key, rkey, n, lo, hi in _rows(
-        archive,
-        f"SELECT at.name_key, at.role_key, count(DISTINCT at.article), min({date}), max({date}){join}"
-        " WHERE at.role IS NOT NULL GROUP BY at.name_key, at.role_key",
-    ):
-        if key in split:
-            continue
-        written = forms[(key, rkey)]
-        roles[key].append(RoleSpan(max(written, key=lambda r: (written[r], r)), rkey, lo, hi, n))
+    """Every person's summary, from the summaries the archive keeps (:mod:`.people_summary`).
+    Names the rule may split (their roles name two localities) go through the resolver."""
+    _require_summaries(archive)
     out = []
-    for key, n, lo, hi in _rows(
-        archive, f"SELECT at.name_key, count(DISTINCT at.article), min({date}), max({date}){join} GROUP BY at.name_key"
-    ):
-        if key in split:
-            continue
-        spans = sorted(roles.get(key, []), key=lambda r: (r.first_seen or "", r.last_seen or "", r.role_key))
-        counts = names[key]
-        out.append(PersonSummary(key, max(counts, key=lambda x: (counts[x], x)), None, n, lo, hi, spans))
-    archive.conn.execute("DROP TABLE IF EXISTS temp.kyanh_dates")
+    split = []
+    for row in people_summary.load_all(archive.conn):
+        if len(row.places()) > 1:
+            split.append(row.name_key)
+        else:
+            out.append(_summary_of(row))
     for key in sorted(split):
         res, _refs = _resolve_key(archive, key)
         out.extend(_summary(e) for e in res.entities)
     return out
+
+
+def _require_summaries(archive: Archive) -> None:
+    if not people_summary.available(archive.conn):
+        raise StoreError(
+            f"{archive.path}: this archive predates the people summaries (schema v5); open it once with write"
+            " access to upgrade it (any command does), or copy it somewhere writable"
+        )
+
+
+def _summary_of(row: people_summary.PersonRow) -> PersonSummary:
+    spans = [
+        RoleSpan(row.role_written(rkey), rkey, span.first_day, span.last_day, span.articles)
+        for rkey, span in row.roles.items()
+    ]
+    spans.sort(key=lambda r: (r.first_seen or "", r.last_seen or "", r.role_key))
+    return PersonSummary(row.name_key, row.name, None, row.span.articles, row.span.first_day, row.span.last_day, spans)
 
 
 def _role_matcher(role: str) -> tuple[str, ...]:
@@ -501,12 +497,26 @@ def _sort_name(name: str) -> tuple[str, str]:
 _LOCALITY_RE = re.compile(r"^(?P<name>.+?)\s*[(@]\s*(?P<place>[^()]+?)\s*\)?\s*$")
 
 
-def person(archive: Archive, name: str, *, why: bool = False, co_limit: int = 10) -> PersonTimeline | Ambiguous:
+DEFAULT_ARTICLE_LIMIT = 50
+
+
+def person(
+    archive: Archive,
+    name: str,
+    *,
+    why: bool = False,
+    co_limit: int = 10,
+    article_limit: int | None = DEFAULT_ARTICLE_LIMIT,
+) -> PersonTimeline | Ambiguous:
     """One person's timeline, or the candidates when ``name`` means several people.
 
     ``name`` may carry a locality to pick one of several namesakes:
-    "Nguyễn Văn Hải (xã Kỳ Tân)".
+    "Nguyễn Văn Hải (xã Kỳ Tân)". The timeline lists every article up to
+    ``article_limit`` (None: no limit); beyond, the earliest and latest of them,
+    and so for each role.
     """
+    if article_limit is not None and article_limit < 2:
+        raise QueryError(f"--articles {article_limit}: give at least 2 (the first and the last), or 0 for all")
     name = collapse_space(nfc(name))
     if not name or len(name) > 200:
         raise QueryError("give a person's full name (at most 200 characters)")
@@ -527,20 +537,106 @@ def person(archive: Archive, name: str, *, why: bool = False, co_limit: int = 10
         keys = [r[0] for r in rows]
         if not keys:
             raise QueryError(f"nobody named {name!r} in the archive; see `kyanh-archive people`")
-    resolved = [_resolve_key(archive, k) for k in keys]
+    _require_summaries(archive)
+    # A name whose roles name at most one locality is one person, read from its summary;
+    # the others go through the resolver, which reads every appearance.
+    summarised: list[people_summary.PersonRow] = []
+    resolved: list[tuple[Resolution, dict[int, ArticleRef]]] = []
+    for key in keys:
+        row = people_summary.load(archive.conn, key)
+        if row is not None and len(row.places()) <= 1:
+            summarised.append(row)
+        else:
+            resolved.append(_resolve_key(archive, key))
     entities = [(res, e) for res, _refs in resolved for e in res.entities]
+    reasons = [_one_person_reason(row) for row in summarised]
+    reasons += [reason for res, _refs in resolved for reason in res.reasons]
     if place is not None:
         chosen = [(r, e) for r, e in entities if e.locality and fold_key(e.locality) == fold_key(place)]
         if not chosen:
-            places = ", ".join(e.locality or "-" for _r, e in entities)
+            places = ", ".join(["-"] * len(summarised) + [e.locality or "-" for _r, e in entities])
             raise QueryError(f"{name!r} has no entry in {place!r}; entries: {places}")
-        entities = chosen
-    reasons = [reason for res, _refs in resolved for reason in res.reasons]
-    if len(entities) > 1:
-        return Ambiguous(name, [_summary(e) for _r, e in entities], reasons if why else [])
+        entities, summarised = chosen, []
+    if len(entities) + len(summarised) > 1:
+        candidates = [_summary_of(row) for row in summarised] + [_summary(e) for _r, e in entities]
+        return Ambiguous(name, candidates, reasons if why else [])
+    if summarised:
+        return _summary_timeline(archive, summarised[0], why=reasons if why else [], co_limit=co_limit,
+                                 limit=article_limit)
     res, entity = entities[0]
     refs = next(refs for r, refs in resolved if r is res)
-    return _timeline(archive, entity, refs, split=len(res.entities) > 1, why=reasons if why else [], co_limit=co_limit)
+    return _timeline(archive, entity, refs, split=len(res.entities) > 1, why=reasons if why else [],
+                     co_limit=co_limit, limit=article_limit)
+
+
+def _one_person_reason(row: people_summary.PersonRow) -> str:
+    # The resolver's words for the same decision (people_index.resolve), from the summary.
+    labels: Counter[str] = Counter()
+    for forms in row.forms.values():
+        for (role, expanded), n in forms.items():
+            place = people_index.locality_of(expanded) or people_index.locality_of(role)
+            if place:
+                labels[place] += n
+    head = f"one person: all {row.span.articles} articles share the name key {row.name_key!r}; "
+    if labels:
+        return head + f"the only locality named in the roles is {labels.most_common(1)[0][0]}"
+    return head + "no role names a commune, so nothing suggests namesakes"
+
+
+def _person_articles(conn: sqlite3.Connection, key: str, role_key: str | None, limit: int | None) -> list[int]:
+    """The articles of a name key (with that role), in date order; the two ends beyond ``limit``."""
+    cond = "name_key = ?" + (" AND role_key = ?" if role_key is not None else "")
+    params: tuple[Any, ...] = (key,) if role_key is None else (key, role_key)
+    if limit is None:
+        return [r[0] for r in conn.execute(f"SELECT DISTINCT article, day FROM attendees WHERE {cond} ORDER BY day, article",
+                                            params)]
+    head = (limit + 1) // 2
+    first = conn.execute(f"SELECT DISTINCT article, day FROM attendees WHERE {cond} ORDER BY day, article LIMIT ?",
+                         (*params, head)).fetchall()
+    last = conn.execute(
+        f"SELECT DISTINCT article, day FROM attendees WHERE {cond} ORDER BY day DESC, article DESC LIMIT ?",
+        (*params, limit - head),
+    ).fetchall()
+    return list(dict.fromkeys([r[0] for r in first] + [r[0] for r in reversed(last)]))
+
+
+def _article_refs(archive: Archive, ids: Sequence[int]) -> dict[int, ArticleRef]:
+    out = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for pk, aid, published, title, url in _rows(
+            archive,
+            f"SELECT id, article_id, published_at, title, url FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            out[int(pk)] = ArticleRef(aid, _date(published), title, url)
+    return out
+
+
+def _summary_timeline(
+    archive: Archive, row: people_summary.PersonRow, *, why: list[str], co_limit: int, limit: int | None
+) -> PersonTimeline:
+    conn = archive.conn
+    try:
+        listed = _person_articles(conn, row.name_key, None, limit)
+        by_role = {rkey: _person_articles(conn, row.name_key, rkey, limit) for rkey in row.roles}
+        mates = people_summary.co_appearing(conn, row.id, co_limit)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{archive.path}: {exc}") from None
+    refs = _article_refs(archive, sorted({a for ids in [listed, *by_role.values()] for a in ids}))
+    summary = _summary_of(row)
+    for span in summary.roles:
+        span.shown_in = sorted((refs[a] for a in by_role[span.role_key] if a in refs), key=_ref_order)
+    return PersonTimeline(
+        key=row.name_key,
+        name=row.name,
+        locality=None,
+        articles=sorted((refs[a] for a in listed if a in refs), key=_ref_order),
+        roles=summary.roles,
+        appears_with=[CoAppearance(name, key, n) for key, name, n in mates],
+        why=why,
+        article_count=row.span.articles,
+    )
 
 
 def _resolve_key(archive: Archive, key: str) -> tuple[Resolution, dict[int, ArticleRef]]:
@@ -597,19 +693,21 @@ def _co_appearances(archive: Archive, entity: Entity, split: bool, limit: int) -
 
 
 def _timeline(
-    archive: Archive, entity: Entity, refs: dict[int, ArticleRef], *, split: bool, why: list[str], co_limit: int
+    archive: Archive, entity: Entity, refs: dict[int, ArticleRef], *, split: bool, why: list[str], co_limit: int,
+    limit: int | None,
 ) -> PersonTimeline:
     mine = {a.article for a in entity.appearances}
     refs = {k: v for k, v in refs.items() if k in mine}
-    ordered = sorted(refs.values(), key=lambda r: (r.date or "", r.article_id))
+    ordered = sorted(refs.values(), key=_ref_order)
     return PersonTimeline(
         key=entity.key,
         name=entity.name,
         locality=entity.locality,
-        articles=ordered,
-        roles=_role_spans(entity.appearances, refs),
+        articles=_ends(ordered, limit),
+        roles=_role_spans(entity.appearances, refs, limit),
         appears_with=_co_appearances(archive, entity, split, co_limit),
         why=why,
+        article_count=len(ordered),
     )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -833,6 +834,22 @@ def open_archive(path: str | Path, *, readonly: bool = False, create: bool = Tru
             conn.close()
         raise _store_error(path, exc) from None
     return Archive(conn, path)
+
+
+def open_for_reading(path: str | Path) -> Archive:
+    """Open read-only; an archive written by an older kyanh-archive is upgraded first
+    when the file can be written (a read-only copy is read as it is)."""
+    archive = open_archive(path, readonly=True)
+    try:
+        old = archive.conn.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS)
+    except sqlite3.Error:
+        old = False
+    p = Path(path)
+    if old and os.access(p, os.W_OK) and os.access(p.parent, os.W_OK):
+        archive.close()
+        open_archive(p, create=False).close()
+        archive = open_archive(p, readonly=True)
+    return archive
 
 
 def _connect_readonly(p: Path) -> sqlite3.Connection:

@@ -14,7 +14,7 @@ from rich.table import Table
 from .. import query as q
 from ..export import FORMATS, export, export_to_path
 from ..optimize import optimize
-from ..store import Archive, open_archive
+from ..store import Archive, open_for_reading
 from . import app, errors_as_exit, fail, stdout
 
 DEFAULT_DB = "kyanh-archive.db"
@@ -26,7 +26,7 @@ UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this date, 
 
 
 def _open(db: Path) -> Archive:
-    return open_archive(db, readonly=True)
+    return open_for_reading(db)
 
 
 def _print_json(data: Any) -> None:
@@ -112,11 +112,14 @@ def person_cmd(
     name: Annotated[str, typer.Argument(help='Full name, any case, diacritics optional; "Name (xã …)" picks a namesake.')],
     db: DbOpt = Path(DEFAULT_DB),
     why: Annotated[bool, typer.Option("--why", help="Explain how appearances were grouped into this person.")] = False,
+    articles: Annotated[int, typer.Option(
+        "--articles", help="List at most this many articles (the earliest and the latest), per role too; 0: all.")
+    ] = q.DEFAULT_ARTICLE_LIMIT,
     as_json: JsonOpt = False,
 ) -> None:
     """One person's timeline: roles with dates and articles, and who they appear with."""
     with errors_as_exit(), _open(db) as archive:
-        result = q.person(archive, name, why=why)
+        result = q.person(archive, name, why=why, article_limit=articles or None)
     if as_json:
         data = result.to_dict()
         data["kind"] = "ambiguous" if isinstance(result, q.Ambiguous) else "person"
@@ -135,15 +138,12 @@ def person_cmd(
         _print_why(result.why)
         return
     title = escape(result.name) + (f" ({escape(result.locality)})" if result.locality else "")
-    stdout.print(f"[bold]{title}[/bold] — {len(result.articles)} articles")
+    stdout.print(f"[bold]{title}[/bold] — {result.article_count} articles")
     roles = Table(title="Roles")
     for col in ("role", "first seen", "last seen", "articles"):
         roles.add_column(col, overflow="fold")
     for r in result.roles:
-        shown = "\n".join(f"{a.date or '?'} {escape(a.title or a.article_id)}" for a in r.shown_in[:5])
-        if len(r.shown_in) > 5:
-            shown += f"\n[dim]+{len(r.shown_in) - 5} more[/dim]"
-        roles.add_row(escape(r.role), r.first_seen or "?", r.last_seen or "?", shown)
+        roles.add_row(escape(r.role), r.first_seen or "?", r.last_seen or "?", _ends_cell(r.shown_in, r.articles))
     stdout.print(roles)
     if result.appears_with:
         co = Table(title="Appears most often with")
@@ -153,6 +153,16 @@ def person_cmd(
             co.add_row(escape(c.name), str(c.articles))
         stdout.print(co)
     _print_why(result.why)
+
+
+def _ends_cell(shown: list[q.ArticleRef], total: int, limit: int = 6) -> str:
+    # A role's first and last articles are its evidence; the middle is elided.
+    lines = [f"{a.date or '?'} {escape(a.title or a.article_id)}" for a in shown]
+    if len(lines) > limit:
+        lines = lines[: limit // 2] + lines[-(limit // 2) :]
+    if total > len(lines):
+        lines.insert(len(lines) // 2 + len(lines) % 2, f"[dim]… {total - len(lines)} more …[/dim]")
+    return "\n".join(lines)
 
 
 def _print_why(reasons: list[str]) -> None:
