@@ -155,7 +155,7 @@ def person_cmd(
     _print_why(result.why)
 
 
-def _ends_cell(shown: list[q.ArticleRef], total: int, limit: int = 6) -> str:
+def _ends_cell(shown: list[q.ArticleRef], total: int, limit: int = 2) -> str:
     # A role's first and last articles are its evidence; the middle is elided.
     lines = [f"{a.date or '?'} {escape(a.title or a.article_id)}" for a in shown]
     if len(lines) > limit:
