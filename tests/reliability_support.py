@@ -50,6 +50,16 @@ def deep_health(db: Path) -> dict[str, Any]:
             "fts_missing": one("SELECT count(*) FROM articles WHERE id NOT IN (SELECT id FROM articles_fts_docsize)"),
             "fts_orphans": one("SELECT count(*) FROM articles_fts_docsize WHERE id NOT IN (SELECT id FROM articles)"),
             "held_and_queued": one("SELECT count(*) FROM frontier WHERE article_id IN (SELECT article_id FROM articles)"),
+            # The per-person summaries are written with the article: a kill never leaves them off by one.
+            "person_count_mismatch": one(
+                "SELECT count(*) FROM (SELECT name_key, count(DISTINCT article) AS n FROM attendees GROUP BY name_key) t"
+                " LEFT JOIN persons p ON p.name_key = t.name_key WHERE p.articles IS NOT t.n")
+            + one("SELECT count(*) FROM persons WHERE name_key NOT IN (SELECT name_key FROM attendees)"),
+            "pair_count_mismatch": abs(one("SELECT coalesce(sum(articles), 0) FROM person_pairs") - one(
+                "SELECT count(*) FROM (SELECT DISTINCT a.article, a.name_key, b.name_key FROM attendees a"
+                " JOIN attendees b ON b.article = a.article AND b.name_key <> a.name_key)")),
+            "blob_dict_missing": one(
+                "SELECT count(*) FROM blobs WHERE dict IS NOT NULL AND dict NOT IN (SELECT sha256 FROM blob_dicts)"),
         }
     finally:
         conn.close()
