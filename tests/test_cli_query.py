@@ -75,6 +75,20 @@ def test_people_and_person(people_archive) -> None:  # type: ignore[no-untyped-d
     assert missing.exit_code == 2 and missing.stderr.count("\n") == 1
 
 
+def test_person_lists_the_two_ends_of_a_long_timeline(people_archive) -> None:  # type: ignore[no-untyped-def]
+    db = str(people_archive[0])
+    full = json.loads(cli("person", "Trần Đức Minh", "--db", db, "--json", "--articles", "0").stdout)
+    cut = json.loads(cli("person", "Trần Đức Minh", "--db", db, "--json", "--articles", "2").stdout)
+    assert full["article_count"] == cut["article_count"] == len(full["articles"]) == 4
+    assert cut["articles"] == [full["articles"][0], full["articles"][-1]]
+    table = cli("person", "Trần Đức Minh", "--db", db)
+    # Two roles with two articles each: the table shows both ends of each, nothing elided.
+    assert table.exit_code == 0 and "more" not in table.stdout
+    assert all(a["date"] in table.stdout for a in full["articles"])
+    bad = cli("person", "Trần Đức Minh", "--db", db, "--articles", "1")
+    assert bad.exit_code == 2 and bad.stderr.count("\n") == 1
+
+
 def test_stats(people_archive) -> None:  # type: ignore[no-untyped-def]
     db, records = people_archive
     data = json.loads(cli("stats", "--db", str(db), "--json").stdout)
