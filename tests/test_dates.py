@@ -25,6 +25,10 @@ from huyenkyanh_archive.extract.dates import VN_TZ, find_date, find_dates, parse
         ("Thứ 6, 03/02/2023 | 9h33", "2023-02-03T09:33:00+07:00", "Thứ 6, 03/02/2023 | 9h33"),
         ("Hà Tĩnh, ngày 3 tháng 2 năm 2023", "2023-02-03", "ngày 3 tháng 2 năm 2023"),
         ("Đăng lúc 23:59 31/12/2019 bởi BBT", "2019-12-31T23:59:00+07:00", "23:59 31/12/2019"),
+        # A 24-hour time with a stray AM/PM marker: the hour says it all; the date is kept.
+        ("13:00 AM 03/02/2023", "2023-02-03T13:00:00+07:00", "13:00 AM 03/02/2023"),
+        ("03/02/2023 - 21:15 PM", "2023-02-03T21:15:00+07:00", "03/02/2023 - 21:15 PM"),
+        ("12:10 AM 03/02/2023", "2023-02-03T00:10:00+07:00", "12:10 AM 03/02/2023"),
     ],
 )
 def test_printed_forms(text: str, iso: str, printed: str) -> None:

@@ -62,10 +62,10 @@ def _to_iso(y: int, mo: int, d: int, h: str | None, mi: str | None, s: str | Non
     if h is None or mi is None:
         return day.isoformat()
     hour = int(h)
-    if ap:
+    # "13:00 AM" (a 24-hour time with a stray marker, seen on pages made by hand):
+    # the hour is unambiguous, so the marker is ignored rather than the date lost.
+    if ap and hour <= 12:
         pm = ap.upper() in ("PM", "CH")
-        if hour > 12:
-            return None
         hour = hour % 12 + (12 if pm else 0)
     try:
         moment = datetime(y, mo, d, hour, int(mi), int(s or 0), tzinfo=VN_TZ)
