@@ -739,7 +739,8 @@ def stats(archive: Archive) -> Stats:
         articles=one("SELECT count(*) FROM articles"),
         by_year=by_year,
         by_folder=by_folder,
-        people=one("SELECT count(DISTINCT name_key) FROM attendees"),
+        people=one("SELECT count(*) FROM persons" if people_summary.available(archive.conn)
+                   else "SELECT count(DISTINCT name_key) FROM attendees"),
         attendee_rows=one("SELECT count(*) FROM attendees"),
         versions=one("SELECT count(*) FROM versions"),
         changed_articles=one("SELECT count(*) FROM articles WHERE version_count > 1"),
