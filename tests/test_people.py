@@ -45,6 +45,25 @@ def test_name_after_dong_chi_with_dash_roles_and_semicolons() -> None:
     }
 
 
+def test_names_printed_in_capitals_are_found_and_kept_as_printed() -> None:
+    paragraph = ("Tham dự có các đồng chí: TRẦN ĐỨC MINH - Chủ tịch UBND huyện; LÊ THỊ HOA - Phó Chủ tịch HĐND huyện."
+                 " Ông NGUYỄN VĂN HẢI, Chủ tịch UBND xã Kỳ Tân phát biểu.")
+    assert people(paragraph) == {
+        "trần đức minh": k("Chủ tịch UBND huyện"),
+        "lê thị hoa": k("Phó Chủ tịch HĐND huyện"),
+        "nguyễn văn hải": k("Chủ tịch UBND xã Kỳ Tân"),
+    }
+    assert [a.name for a in extract_attendees("", [paragraph])] == ["TRẦN ĐỨC MINH", "LÊ THỊ HOA", "NGUYỄN VĂN HẢI"]
+
+
+def test_capitals_that_are_not_a_name_stay_out() -> None:
+    # A headline in capitals, a place in capitals, abbreviations: none of them is a person.
+    assert people("HỘI NGHỊ BAN CHẤP HÀNH ĐẢNG BỘ HUYỆN LẦN THỨ 10 DO ĐỒNG CHÍ HỒ HUY THÀNH CHỦ TRÌ") == {}
+    assert people("Đồng chí Hồ Huy Thành kiểm tra HỒ CHỨA NƯỚC Kim Sơn cùng UBND xã, HĐND xã và MTTQ xã.") == {
+        "hồ huy thành": []
+    }
+
+
 def test_roles_after_comma_end_at_verb() -> None:
     got = people("Đồng chí Lê Văn Đông, Phó Bí thư Thường trực Huyện ủy chủ trì hội nghị.")
     assert got == {"lê văn đông": k("Phó Bí thư Thường trực Huyện ủy")}

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..record import Attendee
-from ..vietnamese import collapse_space, compare_key, nfc
+from ..vietnamese import collapse_space, compare_key, fold_key, nfc
 from .lexicon import Lexicon, Token, lexicon, tokenize
 from .roles import expand_role
 
@@ -785,6 +785,39 @@ def _may_name_someone(text: str) -> bool:
 _FOREIGN_RE = re.compile(r"(?<!\w)(?:[ôÔ]ng|[bB]à|[nN]gài)\s")
 
 
+# A word, and a Vietnamese syllable (folded): an initial, a vowel nucleus, a final.
+# Abbreviations (UBND, HĐND, MTTQ, THPT) are not syllables.
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_SYLLABLE_RE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+
+
+def _caps_names(text: str, lex: Lexicon) -> dict[str, str]:
+    """Names printed in capitals ("đồng chí HỒ HUY THÀNH"): title-cased form -> as printed.
+
+    The parser reads capitals as abbreviations; a run of two to four capitalised
+    syllables starting with a family name, in a text that is not itself in capitals
+    (a headline), is given to it title-cased and reported as printed.
+    """
+    if sum(c.isupper() for c in text) * 2 > sum(c.isalpha() for c in text):
+        return {}
+    runs: list[list[re.Match[str]]] = []
+    for m in _WORD_RE.finditer(text):
+        if not m.group(0).isupper():
+            runs.append([])
+        elif runs and runs[-1] and text[runs[-1][-1].end() : m.start()] == " ":
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    found = {}
+    for run in runs:
+        words = [m.group(0) for m in run]
+        if not 2 <= len(words) <= 4 or compare_key(words[0]) not in lex.family:
+            continue
+        if all(_SYLLABLE_RE.fullmatch(fold_key(w)) for w in words):
+            found[" ".join(w[:1] + w[1:].lower() for w in words)] = text[run[0].start() : run[-1].end()]
+    return found
+
+
 def find_mentions(texts: Sequence[str]) -> list[Mention]:
     """Every person mention in the texts, in order (no merging)."""
     lex = lexicon()
@@ -795,9 +828,15 @@ def find_mentions(texts: Sequence[str]) -> list[Mention]:
             # Not prose any more; keep whole sentences up to the limit.
             cut = text.rfind(". ", 0, _MAX_TEXT)
             text = text[: cut + 1 if cut > 0 else _MAX_TEXT]
+        caps = _caps_names(text, lex) if any(c.isupper() for c in text[1:]) else {}
+        for titled, printed in caps.items():
+            text = text.replace(printed, titled)  # same length: the offsets stay
         if not text.strip() or not _may_name_someone(text):
             continue
-        out.extend(_Unit(text, lex, u * 1_000_000).parse())
+        mentions = _Unit(text, lex, u * 1_000_000).parse()
+        for m in mentions:
+            m.name = caps.get(m.name, m.name)
+        out.extend(mentions)
     return out
 
 
