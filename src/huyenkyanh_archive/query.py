@@ -16,8 +16,9 @@ from typing import Any, Literal
 
 from . import people_index
 from .errors import QueryError, StoreError
-from .ftsquery import to_fts
+from .ftsquery import parse
 from .people_index import Appearance, Entity, Resolution
+from .snippets import snippet
 from .store import Archive
 from .vietnamese import collapse_space, compare_key, fold, fold_key, nfc
 
@@ -250,7 +251,8 @@ def search(
     :func:`_rank` for how a query matching more than
     :data:`RANK_CAP` articles is ranked.
     """
-    match = to_fts(query)
+    parsed = parse(query)
+    match = parsed.match
     limit = _limit(limit)
     _prepare(archive)
     lo, hi = date_bound(since, upper=False, option="--since"), date_bound(until, upper=True, option="--until")
@@ -274,21 +276,16 @@ def search(
             return SearchResults(matches=matches or 0, exhaustive=exhaustive)
         ids = [r[0] for r in top]
         marks = ",".join("?" * len(ids))
+        # Snippets from the hits' own text (see snippets.py): FTS5's snippet() re-runs the
+        # query once per hit, which for a prefix term means re-expanding it each time.
         meta = {
             r[0]: r[1:]
             for r in archive.conn.execute(
-                f"SELECT id, article_id, url, title, published_at, category FROM articles WHERE id IN ({marks})", ids
+                "SELECT id, article_id, url, title, published_at, category, lead, body, captions"
+                f" FROM articles WHERE id IN ({marks})",
+                ids,
             )
         }
-        # Snippets for the page of hits only: computing them inside the ranked query
-        # would build one for every match before the sort.
-        snippets = dict(
-            archive.conn.execute(
-                f"SELECT rowid, snippet(articles_fts, -1, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}', '…', 24)"
-                f" FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})",
-                (match, *ids),
-            ).fetchall()
-        )
     except sqlite3.OperationalError as exc:
         text = str(exc)
         if "fts5" in text or "syntax" in text:
@@ -296,8 +293,11 @@ def search(
         raise StoreError(f"{archive.path}: {text}") from None
     hits = []
     for pk, score in top:
-        article_id, url, title, published, cat = meta[pk]
-        hits.append(SearchHit(article_id, url, title, _date(published), cat, snippets.get(pk, ""), score))
+        article_id, url, title, published, cat, lead, body, captions = meta[pk]
+        text = snippet(
+            (title, lead, body, captions), parsed.positive, tokens=24, open_mark=HIGHLIGHT_OPEN, close_mark=HIGHLIGHT_CLOSE
+        )
+        hits.append(SearchHit(article_id, url, title, _date(published), cat, text, score))
     return SearchResults(hits, matches=matches, exhaustive=exhaustive)
 
 
