@@ -256,10 +256,26 @@ def search(
     limit = _limit(limit)
     _prepare(archive)
     lo, hi = date_bound(since, upper=False, option="--since"), date_bound(until, upper=True, option="--until")
-    where, params = day_range_clauses("a.published_at", lo, hi)
-    where, params = ["articles_fts MATCH ?", *where], [match, *params]
+    # Filters test each full-text match by its rowid. Reading the wide articles row
+    # (a join) costs more than a probe of an index, so only --category joins it.
+    where: list[str] = []
+    params: list[Any] = []
+    if lo or hi:
+        # The days' ids from the published_at index (no article row read); the '+'
+        # keeps SQLite from handing the IN to FTS5 as one index lookup per id.
+        days, days_params = day_range_clauses("published_at", lo, hi)
+        if lo:
+            days.insert(0, "published_at >= ?")  # the index range; substr() keeps the exact rule
+            days_params.insert(0, lo)
+        if hi:
+            days.insert(0, "published_at < ?")  # above every text whose first 10 characters are <= hi
+            days_params.insert(0, hi[:-1] + chr(ord(hi[-1]) + 1))
+        where.append(f"+articles_fts.rowid IN (SELECT id FROM articles WHERE {' AND '.join(days)})")
+        params.extend(days_params)
+    join = False
     if category:
         cats, folders = _category_filter(archive, category)
+        join = True
         where.append(
             f"(a.category IN ({','.join('?' * len(cats)) or 'NULL'}) OR a.folder IN ({','.join('?' * len(folders)) or 'NULL'}))"
         )
@@ -268,10 +284,15 @@ def search(
         keys = _name_keys_for(archive, person)
         if not keys:
             raise QueryError(f"--person {person!r}: nobody of that name in the archive; see `kyanh-archive people`")
-        where.append(f"a.id IN (SELECT article FROM attendees WHERE name_key IN ({','.join('?' * len(keys))}))")
+        # A probe of the (article, name_key) index per match: listing a frequent person's
+        # articles first would read one attendee row per appearance.
+        where.append(
+            "EXISTS (SELECT 1 FROM attendees WHERE article = articles_fts.rowid"
+            f" AND name_key IN ({','.join('?' * len(keys))}))"
+        )
         params.extend(keys)
     try:
-        top, matches, exhaustive = _rank(archive.conn, match, where[1:], params[1:], limit)
+        top, matches, exhaustive = _rank(archive.conn, match, where, params, limit, join=join)
         if not top:
             return SearchResults(matches=matches or 0, exhaustive=exhaustive)
         ids = [r[0] for r in top]
@@ -302,45 +323,45 @@ def search(
 
 
 def _rank(
-    conn: sqlite3.Connection, match: str, filters: list[str], params: list[Any], limit: int
+    conn: sqlite3.Connection, match: str, filters: list[str], params: list[Any], limit: int, *, join: bool = False
 ) -> tuple[list[Any], int | None, bool]:
     """(rowid, score) of the best hits, the number of matches (None: not counted), exhaustive?
 
-    Up to RANK_CAP full-text matches, every one (that passes the filters) is
-    ranked by bm25. Beyond, the query is ranked over the articles that match
-    it in their title or lead (bm25 on those columns): for a subject that
-    common, an article naming it there is about it. Without filters, if even
-    those exceed the cap, the most recently archived RANK_CAP of them are
-    ranked. Too few are topped up with the most recently archived others.
+    ``filters`` are SQL conditions on ``articles_fts.rowid`` (or, with ``join``,
+    on the article row ``a``). Up to RANK_CAP full-text matches, every one
+    that passes the filters is ranked by bm25. Beyond, the query is ranked
+    over the articles that match it in their title or lead (bm25 on those
+    columns): for a subject that common, an article naming it there is about
+    it; and of those (that pass the filters) only the most recently archived
+    RANK_CAP are ranked. Too few are topped up with the most recently
+    archived others that pass the filters.
+
+    Ties in score go to the more recently archived article.
     """
     ranked = f"bm25(articles_fts, {_BM25_WEIGHTS})"
-    source = "FROM articles_fts" + (" JOIN articles a ON a.id = articles_fts.rowid" if filters else "")
+    source = "FROM articles_fts" + (" JOIN articles a ON a.id = articles_fts.rowid" if join else "")
     cond = "".join(f" AND {f}" for f in filters)
     beyond = conn.execute(
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
         (match, RANK_CAP),
     ).fetchone()
+
+    # One pass of the match scores and counts (FTS5 has no top-k; a separate count or
+    # floor query would run the match again); SQLite keeps only the best ``limit``.
     if beyond is None:
-        top = conn.execute(
-            f"SELECT articles_fts.rowid, {ranked} AS score {source} WHERE articles_fts MATCH ?{cond} ORDER BY score LIMIT ?",
+        rows = conn.execute(
+            f"WITH m AS MATERIALIZED (SELECT articles_fts.rowid AS id, {ranked} AS score {source}"
+            f" WHERE articles_fts MATCH ?{cond})"
+            " SELECT id, score, (SELECT count(*) FROM m) FROM m ORDER BY score, id DESC LIMIT ?",
             (match, *params, limit),
         ).fetchall()
-        count = conn.execute(
-            f"SELECT count(*) {source} WHERE articles_fts MATCH ?{cond}", (match, *params)
-        ).fetchone()[0]
-        return top, count, True
-    heads = "{title lead} : " + match
-    floor = 0
-    if not filters:
-        bound = conn.execute(
-            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            (heads, RANK_CAP - 1),
-        ).fetchone()
-        floor = bound[0] if bound else 0
+        return [r[:2] for r in rows], rows[0][2] if rows else 0, True
+    # Newest first, so bm25 is computed for the RANK_CAP rows kept only.
     top = conn.execute(
-        f"SELECT articles_fts.rowid, {ranked} AS score {source} WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?{cond}"
-        " ORDER BY score LIMIT ?",
-        (heads, floor, *params, limit),
+        f"SELECT id, score FROM (SELECT articles_fts.rowid AS id, {ranked} AS score {source}"
+        f" WHERE articles_fts MATCH ?{cond} ORDER BY articles_fts.rowid DESC LIMIT ?)"
+        " ORDER BY score, id DESC LIMIT ?",
+        ("{title lead} : " + match, *params, RANK_CAP, limit),
     ).fetchall()
     if len(top) < limit:
         seen = {r[0] for r in top}
