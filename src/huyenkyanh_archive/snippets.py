@@ -69,14 +69,10 @@ def _pattern(term: Term) -> re.Pattern[str]:
     return re.compile(r"(?s)" + first + r"(?<![^\W_].)" + rest + "".join(r"[\W_]+" + w for w in words[1:]))
 
 
-def _words(text: str, lo: int, hi: int) -> int:
-    return text.count(" ", lo, hi) + text.count("\n", lo, hi)
-
-
 class _Field:
     """One field's text and its term occurrences, positioned in words."""
 
-    __slots__ = ("text", "size", "insts", "starts", "sentences", "sentence_at")
+    __slots__ = ("text", "size", "insts", "starts", "_sentences")
 
     def __init__(self, raw: str | None, terms: Sequence[Term]) -> None:
         self.text = text = nfc(raw or "")
@@ -92,25 +88,19 @@ class _Field:
                 m = pat.search(text, m.start() + 1)
         found.sort()
         self.insts: list[tuple[int, int, int, int, int]] = []  # word, words, term, char start, char end
-        self.sentences: list[int] = []  # words that open a sentence, and their characters
-        self.sentence_at: list[int] = []
         self.size = 0
         self.starts: list[int] = []
+        self._sentences: list[int] | None = None
         if not found:
             return
         at, word = 0, 0
+        count = text.count
         for cs, ce, k, t in found:
-            word += _words(text, at, cs)
+            word += count(" ", at, cs) + count("\n", at, cs)
             at = cs
             self.insts.append((word, k, t, cs, ce))
         self.starts = [i[0] for i in self.insts]
-        self.size = word + _words(text, at, len(text)) + 1
-        at, word = 0, 0
-        for m in _SENTENCE_RE.finditer(text):
-            word += _words(text, at, m.end())
-            at = m.end()
-            self.sentences.append(word)
-            self.sentence_at.append(at)
+        self.size = word + count(" ", at) + count("\n", at) + 1
 
     def score(self, lo: int, hi: int) -> int:
         seen: set[int] = set()
@@ -124,10 +114,16 @@ class _Field:
                 seen.add(t)
         return score
 
-    def sentence_start(self, pos: int) -> tuple[int, int]:
-        """The word opening the sentence that holds word ``pos``, and its character."""
-        j = bisect_right(self.sentences, pos) - 1
-        return (self.sentences[j], self.sentence_at[j]) if j >= 0 else (0, 0)
+    def sentence_start(self, i: int) -> tuple[int, int]:
+        """The word opening the sentence that holds occurrence ``i``, and its character."""
+        if self._sentences is None:
+            self._sentences = [m.end() for m in _SENTENCE_RE.finditer(self.text)]
+        pos, _k, _t, cs, _ce = self.insts[i]
+        j = bisect_right(self._sentences, cs) - 1
+        if j < 0:
+            return 0, 0
+        at = self._sentences[j]
+        return pos - self.text.count(" ", at, cs) - self.text.count("\n", at, cs), at
 
 
 def _start_before(text: str, at: int, count: int) -> int:
@@ -188,8 +184,10 @@ def snippet(
                 best = (score, f, i, pos - lo, None)
             # A window opening the sentence that holds the hit scores a little more (a field
             # no longer than the window is shown whole anyway).
-            first, first_char = field.sentence_start(pos)
-            if n > tokens and first < pos:
+            if n <= tokens:
+                continue
+            first, first_char = field.sentence_start(i)
+            if first < pos:
                 score = field.score(first, first + tokens) + (_AT_START if first == 0 else _AT_SENTENCE)
                 if score > best[0]:
                     best = (score, f, i, pos - first, first_char)
