@@ -18,6 +18,7 @@ from huyenkyanh_archive import query
 from huyenkyanh_archive.ftsquery import parse
 from huyenkyanh_archive.snippets import snippet
 from huyenkyanh_archive.store import open_archive
+from huyenkyanh_archive.vietnamese import fold
 from query_archive import plain
 
 MARK_RE = re.compile("«(.*?)»", re.S)
@@ -95,6 +96,13 @@ def test_text_in_another_normal_form_is_shown_composed() -> None:
     decomposed = unicodedata.normalize("NFD", "Ủy ban nhân dân")
     out = snip("uy ban", decomposed)
     assert out == "«Ủy» «ban» nhân dân" and unicodedata.is_normalized("NFC", out)
+
+
+def test_letters_beyond_latin_are_matched_as_the_index_folds_them() -> None:
+    assert marked(snip("αθηναι", "ΑΘΗΝΑΙ và Ἀθῆναι, Αθήνα")) == ["ΑΘΗΝΑΙ", "Ἀθῆναι"]
+    assert [fold(m) for m in marked(snip("ΑΘΗΝΑΙ", "Ἀθῆναι"))] == ["αθηναι"]
+    # "ß" is its own letter: capitalised it is "SS", which folds to "ss".
+    assert marked(snip("straße", "Straße, STRASE, strasse")) == ["Straße"]
 
 
 def test_without_any_term_the_first_field_opens_the_snippet() -> None:

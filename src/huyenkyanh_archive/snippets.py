@@ -38,13 +38,23 @@ _LATIN = [*range(0x80, 0x250), *range(0x1E00, 0x1F00)]
 _WIDE = range(0x80, 0x3000)
 
 
-@lru_cache(maxsize=1)
-def _latin_preimages() -> dict[str, str]:
+def _preimages(codes: Sequence[int]) -> dict[str, str]:
     out: dict[str, list[str]] = {}
-    for code in _LATIN:
+    for code in codes:
         ch = chr(code)
         out.setdefault(fold_char(ch), []).append(ch)
     return {k: "".join(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _latin_preimages() -> dict[str, str]:
+    return _preimages(_LATIN)
+
+
+@lru_cache(maxsize=1)
+def _wide_preimages() -> dict[str, str]:
+    # ~10 ms once, and only for a query with a letter outside ASCII once folded.
+    return _preimages(_WIDE)
 
 
 @lru_cache(maxsize=256)
@@ -52,8 +62,8 @@ def _letter(ch: str) -> str:
     """A character class matching every character whose fold is ``ch``."""
     if ch.isascii():
         chars = ch + ch.upper() + _latin_preimages().get(ch, "")
-    else:
-        chars = ch + "".join(c for c in map(chr, _WIDE) if fold_char(c) == ch)
+    else:  # the table holds the capitals too ("ß".upper() is "SS", not a preimage)
+        chars = ch + _wide_preimages().get(ch, "")
     return "[" + "".join(sorted({re.escape(c) for c in chars})) + "]"
 
 
