@@ -289,23 +289,11 @@ def search(
     limit = _limit(limit)
     _prepare(archive)
     lo, hi = date_bound(since, upper=False, option="--since"), date_bound(until, upper=True, option="--until")
-    # Filters test each full-text match by its rowid. Reading the wide articles row
-    # (a join) costs more than a probe of an index, so only --category joins it.
-    where: list[str] = []
-    params: list[Any] = []
-    if lo or hi:
-        # The days' ids from the published_at index (no article row read); the '+'
-        # keeps SQLite from handing the IN to FTS5 as one index lookup per id.
-        days, days_params = day_range_clauses("published_at", lo, hi)
-        if lo:
-            days.insert(0, "published_at >= ?")  # the index range; substr() keeps the exact rule
-            days_params.insert(0, lo)
-        if hi:
-            days.insert(0, "published_at < ?")  # above every text whose first 10 characters are <= hi
-            days_params.insert(0, hi[:-1] + chr(ord(hi[-1]) + 1))
-        where.append(f"+articles_fts.rowid IN (SELECT id FROM articles WHERE {' AND '.join(days)})")
-        params.extend(days_params)
-    join = False
+    # Filters test each full-text match as FTS5 yields it, newest first, so a broad
+    # query stops after RANK_CAP that pass. (An IN (list of ids) would be built whole
+    # first: ~40 ms for the 90,000 ids of a wide date range.)
+    where, params = day_range_clauses("a.published_at", lo, hi)
+    join = bool(where)
     if category:
         cats, folders = _category_filter(archive, category)
         join = True
