@@ -87,6 +87,13 @@ def test_the_window_with_most_distinct_terms_wins_and_cut_ends_show_an_ellipsis(
     assert unmarked(out) in body
 
 
+def test_a_hit_after_words_of_many_tokens_is_in_the_window() -> None:
+    # Six words, eighteen tokens: counted by white space, the sentence's start looks near enough.
+    text = "Tin ngắn. " + " ".join(["3/2/1930"] * 6) + " huyện Kỳ Anh. " + "Kết thúc " * 20
+    out = snip("huyen", text, tokens=10)
+    assert marked(out) == ["huyện"] and unmarked(out) in text
+
+
 def test_the_title_wins_a_tie_and_a_short_field_is_shown_whole() -> None:
     out = snip("bao lu", "Khắc phục hậu quả bão lũ", "Người dân chống bão lũ")
     assert out == "Khắc phục hậu quả «bão» «lũ»"
@@ -111,11 +118,21 @@ def test_without_any_term_the_first_field_opens_the_snippet() -> None:
 
 
 WORDS = ["Đảng", "ủy", "uỷ", "xã", "Kỳ", "Tân", "huyện", "Hòa", "hoà", "thành", "Thanh", "niên", "2024", "Covid-19"]
+# Words of several tokens: positions are counted by white space while the window is chosen.
+TEXT = WORDS + [".", ",", ":", " - ", "\n", "(3/2/1930 - 3/2/2020),", "UBND-huyện", "18/11"]
 
 
-@settings(max_examples=200, deadline=None)
+def occurs(tokens: list[str], phrase: list[str], prefix: bool) -> bool:
+    n = len(phrase)
+    return any(
+        tokens[i : i + n - 1] == phrase[:-1] and (tokens[i + n - 1].startswith(phrase[-1]) if prefix else tokens[i + n - 1] == phrase[-1])
+        for i in range(len(tokens) - n + 1)
+    )
+
+
+@settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.sampled_from(WORDS + [".", ",", ":", " - ", "\n"]), min_size=1, max_size=80),
+    st.lists(st.sampled_from(TEXT), min_size=1, max_size=80),
     st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
     st.booleans(),
 )
@@ -124,7 +141,11 @@ def test_any_snippet_is_the_text_with_marks_around_terms(words: list[str], terms
     q = " ".join(t[:2] + "*" if prefix else t for t in terms)
     out = snippet([text], parse(q).positive, tokens=10)
     assert unmarked(out) in text
-    wanted = [w for t in terms for w in re.findall(r"[^\W_]+", plain(t[:2] if prefix else t))]
+    phrases = [re.findall(r"[^\W_]+", plain(t[:2] if prefix else t)) for t in terms]
+    tokens = re.findall(r"[^\W_]+", plain(text))
+    if any(occurs(tokens, p, prefix) for p in phrases):
+        assert marked(out), (out, q)  # the window holds a hit, however many tokens a word has
+    wanted = [w for p in phrases for w in p]
     for m in marked(out):
         for word in re.findall(r"[^\W_]+", plain(m)):
             assert any(word.startswith(w) if prefix else word == w for w in wanted), (m, q)

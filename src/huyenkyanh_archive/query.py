@@ -224,7 +224,7 @@ def _category_pairs(archive: Archive) -> list[tuple[str | None, str | None]]:
     """The distinct (category, folder) pairs of the articles."""
     index = _category_index(archive)
     if index is None:
-        return [tuple(r) for r in _rows(archive, "SELECT DISTINCT category, folder FROM articles")]  # type: ignore[misc]
+        return [(r[0], r[1]) for r in _rows(archive, "SELECT DISTINCT category, folder FROM articles")]
     # Skip from one pair to the next along the index: a handful of seeks, where
     # DISTINCT would read all of its 100,000 entries.
     head = f"SELECT category, folder FROM articles INDEXED BY {index} WHERE "

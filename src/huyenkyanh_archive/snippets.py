@@ -216,7 +216,7 @@ def snippet(
             if cut[0][-1][1] < ce:
                 sentence, before = None, min(before, (tokens - k) // 2)
         if sentence is None:
-            cut = _cut(field.text, _start_before(field.text, cs, before), tokens)
+            cut = _cut(field.text, _start_before(field.text, cs, min(before, tokens - k)), tokens)
     text = field.text
     spans, more = cut
     if not spans:
