@@ -84,11 +84,10 @@ class _Field:
 
     __slots__ = ("text", "size", "insts", "starts", "_sentences")
 
-    def __init__(self, raw: str | None, terms: Sequence[Term]) -> None:
+    def __init__(self, raw: str | None, patterns: Sequence[tuple[re.Pattern[str], int]]) -> None:
         self.text = text = nfc(raw or "")
         found: list[tuple[int, int, int, int]] = []  # char start, char end, words, term
-        for t, term in enumerate(terms):
-            pat, k = _pattern(term), len(term.words)
+        for t, (pat, k) in enumerate(patterns):
             if k == 1:
                 found += [(m.start(), m.end(), 1, t) for m in pat.finditer(text)]
                 continue
@@ -116,12 +115,11 @@ class _Field:
         seen: set[int] = set()
         score = 0
         for j in range(bisect_left(self.starts, lo), len(self.insts)):
-            pos, k, t, _cs, _ce = self.insts[j]
+            pos, _k, t, _cs, _ce = self.insts[j]
             if pos >= hi:
                 break
-            if pos + k <= hi:
-                score += _REPEAT if t in seen else _DISTINCT
-                seen.add(t)
+            score += _REPEAT if t in seen else _DISTINCT
+            seen.add(t)
         return score
 
     def sentence_start(self, i: int) -> tuple[int, int]:
@@ -177,30 +175,40 @@ def snippet(
     """
     # score, field, occurrence, words shown before it, or the character opening its sentence
     best: tuple[int, int, int, int, int | None] | None = None
-    parsed = [_Field(raw, terms) for raw in fields]
+    patterns = [(_pattern(term), len(term.words)) for term in terms]
+    parsed = [_Field(raw, patterns) for raw in fields]
     for f, field in enumerate(parsed):
         n, insts = field.size, field.insts
-        for i, (pos, k, _t, _cs, _ce) in enumerate(insts):
-            # Centre the hits that fit in a window opened at this one, as FTS5 does.
-            last = pos + k - 1
-            for j in range(i, len(insts)):
-                p2, k2 = insts[j][0], insts[j][1]
-                if p2 + k2 > pos + tokens:
-                    break
-                last = max(last, p2 + k2 - 1)
-            lo = max(0, min(pos - (tokens - (last - pos + 1)) // 2, n - tokens))
-            score = field.score(lo, lo + tokens)
+        # As FTS5 scores: the window opened at each hit holds the hits that start in it;
+        # slide it along the hits, counting each term's hits inside.
+        inside = [0] * len(terms)
+        distinct = total = j = 0
+        sentence_scores: dict[int, int] = {}
+        for i, (pos, k, t, _cs, _ce) in enumerate(insts):
+            while j < len(insts) and insts[j][0] < pos + tokens:
+                distinct += not inside[insts[j][2]]
+                inside[insts[j][2]] += 1
+                total += 1
+                j += 1
+            score = _DISTINCT * distinct + _REPEAT * (total - distinct)
             if best is None or score > best[0]:
+                # Shown centred on those hits, as FTS5 does.
+                span = max(insts[j - 1][0] + insts[j - 1][1], pos + k) - pos
+                lo = max(0, min(pos - (tokens - span) // 2, n - tokens))
                 best = (score, f, i, pos - lo, None)
+            inside[t] -= 1
+            total -= 1
+            distinct -= not inside[t]
             # A window opening the sentence that holds the hit scores a little more (a field
             # no longer than the window is shown whole anyway).
             if n <= tokens:
                 continue
             first, first_char = field.sentence_start(i)
             if first < pos:
-                score = field.score(first, first + tokens) + (_AT_START if first == 0 else _AT_SENTENCE)
-                if score > best[0]:
-                    best = (score, f, i, pos - first, first_char)
+                if first not in sentence_scores:
+                    sentence_scores[first] = field.score(first, first + tokens) + (_AT_START if first == 0 else _AT_SENTENCE)
+                if sentence_scores[first] > best[0]:
+                    best = (sentence_scores[first], f, i, pos - first, first_char)
     if best is None:
         f = next((i for i, field in enumerate(parsed) if field.text), 0)
         field = parsed[f]
