@@ -7,6 +7,9 @@ AND / OR / NOT (upper case, as in FTS5) and parentheses. Everything else is
 parsed here, not by SQLite: each term is re-emitted as a quoted FTS5 string,
 so no character the user types can reach SQL or FTS5 as syntax, and a
 malformed query is a :class:`~.errors.QueryError` with a one-line message.
+
+:func:`parse` also gives the query's positive terms (those not under a NOT),
+which the snippets highlight.
 """
 
 from __future__ import annotations
@@ -29,6 +32,21 @@ class _Tok:
     kind: str  # "term", "op", "(", ")"
     text: str
     prefix: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class Term:
+    """One term of a query as the index sees it: folded words, matched as consecutive
+    tokens; with ``prefix`` the last word matches any token it begins ("thanh*")."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class ParsedQuery:
+    match: str  # the FTS5 MATCH expression
+    positive: tuple[Term, ...]  # the terms outside every NOT's right-hand side, in query order
 
 
 def _terms(text: str) -> list[str]:
@@ -80,6 +98,9 @@ class _Parser:
         self.toks = toks
         self.i = 0
         self.terms: list[str] = []
+        self.positive: list[Term] = []
+        # >0 while parsing what a NOT excludes: an excluded word is never in a hit to highlight.
+        self.negated = 0
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -119,7 +140,10 @@ class _Parser:
         left = self.atom(after)
         while (tok := self.peek()) is not None and tok.kind == "op" and tok.text == "NOT":
             self.take()
-            left = f"({left} NOT {self.atom('NOT')})"
+            self.negated += 1
+            right = self.atom("NOT")
+            self.negated -= 1
+            left = f"({left} NOT {right})"
         return left
 
     def atom(self, after: str | None) -> str:
@@ -142,11 +166,22 @@ class _Parser:
         self.terms.append(tok.text)
         if len(self.terms) > MAX_TERMS:
             raise QueryError(f"query too complex: more than {MAX_TERMS} terms")
+        if not self.negated:
+            term = Term(tuple(tok.text.split(" ")), tok.prefix)
+            if term not in self.positive:
+                self.positive.append(term)
         return f'"{tok.text}"' + ("*" if tok.prefix else "")
+
+
+def parse(query: str) -> ParsedQuery:
+    """``query``'s FTS5 MATCH expression and positive terms; raises QueryError when malformed."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long: {len(query)} characters (at most {MAX_QUERY_CHARS})")
+    parser = _Parser(_lex(query))
+    match = parser.parse()
+    return ParsedQuery(match, tuple(parser.positive))
 
 
 def to_fts(query: str) -> str:
     """The FTS5 MATCH expression for ``query``; raises QueryError when malformed."""
-    if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long: {len(query)} characters (at most {MAX_QUERY_CHARS})")
-    return _Parser(_lex(query)).parse()
+    return parse(query).match

@@ -73,8 +73,8 @@ def search_cmd(
     stdout.print(table)
     if not hits.exhaustive:
         stdout.print(
-            f"[dim]More than {q.RANK_CAP:,} articles match: ranked by the words in titles and leads. "
-            "Add words, a \"phrase\" or --since/--category to rank every match.[/dim]"
+            f"[dim]More than {q.RANK_CAP:,} articles match: ranked by the words in titles and leads"
+            f" (the {q.RANK_CAP:,} most recent such). Add words or a \"phrase\" to rank every match.[/dim]"
         )
     elif hits.matches is not None:
         stdout.print(f"[dim]{len(hits)} of {hits.matches:,} matching articles[/dim]")
