@@ -94,10 +94,12 @@ def test_a_broad_query_for_one_persons_articles(people_archive, monkeypatch) -> 
         assert others, "the filter should leave out some matches"
 
 
-def test_the_category_lookup_is_the_same_with_a_category_index(page_archive, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    db = tmp_path / "indexed.db"
-    shutil.copy(page_archive[0], db)
-    with sqlite3.connect(db) as conn:
+def test_the_category_lookup_is_the_same_with_and_without_the_category_index(page_archive, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Archives from schema v5 on have the index; a read-only older file is read without it.
+    indexed_db, plain_db = tmp_path / "indexed.db", tmp_path / "plain.db"
+    shutil.copy(page_archive[0], indexed_db)
+    conn = sqlite3.connect(indexed_db, isolation_level=None)
+    try:
         # Articles without a category or folder, as older records may be.
         for n, (cat, folder) in enumerate([(None, None), (None, "le-hoi"), ("Thể thao", None)]):
             conn.execute(
@@ -105,14 +107,21 @@ def test_the_category_lookup_is_the_same_with_a_category_index(page_archive, tmp
                 " VALUES (?, ?, ?, ?, 'x', 'x', 'x')",
                 (f"extra{n}", f"http://example.invalid/{n}", cat, folder),
             )
-        plain_pairs = set(conn.execute("SELECT DISTINCT category, folder FROM articles"))
-        conn.execute("CREATE INDEX articles_category_folder ON articles(category, folder)")
-    with open_archive(db, readonly=True) as arc:
+        plain_pairs = set(conn.execute("SELECT DISTINCT category, folder FROM articles NOT INDEXED"))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy below takes the main file only
+    finally:
+        conn.close()
+    shutil.copy(indexed_db, plain_db)
+    conn = sqlite3.connect(plain_db, isolation_level=None)
+    conn.execute("DROP INDEX articles_category_folder")
+    conn.close()
+    with open_archive(indexed_db, readonly=True) as arc:
         assert query._category_index(arc) is not None
         pairs = query._category_pairs(arc)
         assert set(pairs) == plain_pairs and len(pairs) == len(plain_pairs)
         assert {h.article_id for h in query.search(arc, "huyen", category="le-hoi", limit=100)} == set()
         indexed = [h.article_id for h in query.search(arc, "huyen", category="kinh-te", limit=100)]
-    with open_archive(page_archive[0], readonly=True) as arc:
+    with open_archive(plain_db, readonly=True) as arc:
         assert query._category_index(arc) is None
+        assert set(query._category_pairs(arc)) == plain_pairs
         assert indexed == [h.article_id for h in query.search(arc, "huyen", category="kinh-te", limit=100)] and indexed
