@@ -309,11 +309,12 @@ def search(
         keys = _name_keys_for(archive, person)
         if not keys:
             raise QueryError(f"--person {person!r}: nobody of that name in the archive; see `kyanh-archive people`")
-        # A probe of the (article, name_key) index per match: listing a frequent person's
-        # articles first would read one attendee row per appearance.
+        # The person's articles are listed once from the covering (name_key, …, article)
+        # index and probed in memory per match. The unary + keeps the IN list away from
+        # FTS5, which would otherwise run the match once per listed article.
         where.append(
-            "EXISTS (SELECT 1 FROM attendees WHERE article = articles_fts.rowid"
-            f" AND name_key IN ({','.join('?' * len(keys))}))"
+            "+articles_fts.rowid IN (SELECT article FROM attendees"
+            f" WHERE name_key IN ({','.join('?' * len(keys))}))"
         )
         params.extend(keys)
     try:
