@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from huyenkyanh_archive.store import open_archive  # noqa: E402
+from reliability_support import deep_health  # noqa: E402
 from render import load_corpus  # noqa: E402
 from replica import Faults, Replica, synthetic_articles  # noqa: E402
 
@@ -89,8 +90,8 @@ def run_once(argv: list[str], rep: Replica, kill_after: int | None, out_dir: Pat
 
 def check(db: Path, rep: Replica) -> dict[str, int | str]:
     served = {Replica.article_id(a): a for a in rep.articles}
-    archive = open_archive(db, readonly=True)
-    conn = archive.conn
+    conn = sqlite3.connect(db)  # writable: FTS5's integrity-check is written as an INSERT
+    archive = open_archive(db, readonly=True)  # reads the raw pages (compressed blobs)
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
     rows = one("SELECT count(*) FROM articles")
     distinct = one("SELECT count(DISTINCT article_id) FROM articles")
@@ -99,7 +100,7 @@ def check(db: Path, rep: Replica) -> dict[str, int | str]:
         "SELECT count(*) - count(DISTINCT v.article) FROM versions v JOIN responses r ON r.id = v.response_id"
         " WHERE r.status = 200")
     bad_pages = bad_records = 0
-    for aid, title, published, data in conn.execute(
+    for aid, title, published, sha in conn.execute(
         "SELECT a.article_id, a.title, a.published_at, r.body_sha256 FROM articles a JOIN versions v ON v.article = a.id"
         " JOIN responses r ON r.id = v.response_id"
     ).fetchall():
@@ -107,7 +108,7 @@ def check(db: Path, rep: Replica) -> dict[str, int | str]:
         if art is None:
             bad_records += 1
             continue
-        if archive.get_blob(data) != rep.page_bytes(aid):
+        if archive.get_blob(sha) != rep.page_bytes(aid):
             bad_pages += 1
         if title != art["title"] or (published or "")[:16] != art["published_at"][:16]:
             bad_records += 1
@@ -129,11 +130,14 @@ def check(db: Path, rep: Replica) -> dict[str, int | str]:
     fts_rows = one("SELECT count(*) FROM articles_fts_docsize WHERE id IN (SELECT id FROM articles)")
     missing = len(set(served) - {r[0] for r in conn.execute("SELECT article_id FROM articles")})
     archive.close()
+    conn.close()
+    health = deep_health(db)
+    summaries = health["person_count_mismatch"] + health["pair_count_mismatch"] + health["blob_dict_missing"]
     return {
         "expected": len(served), "archived": distinct, "missing": missing,
         "duplicated": (rows - distinct) + extra_versions + extra_pages,
-        "corrupted": bad_pages + bad_records + orphans + (integrity != "ok") + (fts != "ok") + (fts_rows != rows),
-        "bad_pages": bad_pages, "bad_records": bad_records, "orphans": orphans,
+        "corrupted": bad_pages + bad_records + orphans + summaries + (integrity != "ok") + (fts != "ok") + (fts_rows != rows),
+        "bad_pages": bad_pages, "bad_records": bad_records, "orphans": orphans, "summary_mismatches": summaries,
         "integrity_check": integrity, "fts_check": fts,
     }
 
@@ -186,7 +190,7 @@ def main() -> int:
     print(f"duplicated          {figures['duplicated']}")
     print(f"corrupted           {figures['corrupted']}  (integrity_check {figures['integrity_check']},"
           f" fts {figures['fts_check']}, bad pages {figures['bad_pages']}, bad records {figures['bad_records']},"
-          f" orphan rows {figures['orphans']})")
+          f" orphan rows {figures['orphans']}, person summaries off {figures['summary_mismatches']})")
     print(f"retries             {sum(r for _, r, _ in runs)}  (faults injected by the server: {injected},"
           f" of {requests} requests = {injected / max(1, requests):.0%})")
     print(f"runs                {len(runs)} ({kills} SIGKILLed)")
