@@ -231,9 +231,10 @@ def _warc(archive: Archive, out: IO[bytes], since: str | None, until: str | None
         + " ORDER BY r.id"
     )
     count = 0
-    for url, method, status, http_version, request_headers, headers, fetched_at, sha, data, codec, dict_sha in list(
-        archive.conn.execute(sql, params)
-    ):
+    # Streamed row by row (an archive's pages do not fit in memory); reading a
+    # dictionary on the way runs on its own cursor.
+    rows = archive.conn.execute(sql, params)
+    for url, method, status, http_version, request_headers, headers, fetched_at, sha, data, codec, dict_sha in rows:
         body = archive.decode_blob(data, codec, dict_sha, sha) if data is not None else b""
         date = _warc_date(fetched_at)
         uri = _clean(url)
