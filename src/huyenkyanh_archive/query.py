@@ -261,7 +261,7 @@ def _category_filter(archive: Archive, category: str) -> tuple[list[str], list[s
 def _name_keys_for(archive: Archive, name: str) -> list[str]:
     """Name keys whose names equal ``name`` ignoring case, diacritics and tone placement."""
     key = compare_key(name)
-    exact = _rows(archive, "SELECT DISTINCT name_key FROM attendees WHERE name_key = ?", (key,))
+    exact = _rows(archive, "SELECT name_key FROM attendees WHERE name_key = ? LIMIT 1", (key,))
     if exact:
         return [exact[0][0]]
     # name_fold is fold(name) as written; compare space-collapsed in Python (few rows).
