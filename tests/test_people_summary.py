@@ -141,6 +141,10 @@ def test_query_commands_upgrade_an_old_archive_and_a_read_only_open_says_how(tmp
     assert "upgrade" in str(err.value) and "\n" not in str(err.value)
     done = cli("person", "Hồ Huy Thành", "--db", str(db), "--json")
     assert done.returncode == 0, done.stderr
+    # The user is told why this first query waits, in one line on stderr.
+    assert done.stderr.count("\n") == 1 and "upgrading the archive from schema v4 to v5" in done.stderr
+    again = cli("person", "Hồ Huy Thành", "--db", str(db), "--json")
+    assert again.returncode == 0 and again.stderr == "" and again.stdout == done.stdout
     assert json.loads(done.stdout)["name"] in ("Hồ Huy Thành", "HỒ HUY THÀNH")
     with open_archive(db, readonly=True) as archive:
         assert people_summary.available(archive.conn)

@@ -836,16 +836,22 @@ def open_archive(path: str | Path, *, readonly: bool = False, create: bool = Tru
     return Archive(conn, path)
 
 
-def open_for_reading(path: str | Path) -> Archive:
+def open_for_reading(path: str | Path, *, on_upgrade: Callable[[int, int], None] | None = None) -> Archive:
     """Open read-only; an archive written by an older kyanh-archive is upgraded first
-    when the file can be written (a read-only copy is read as it is)."""
+    when the file can be written (a read-only copy is read as it is).
+
+    ``on_upgrade(from_version, to_version)`` is called before an upgrade: filling the
+    v5 summaries of a 100,000-article archive takes about a minute and a half.
+    """
     archive = open_archive(path, readonly=True)
     try:
-        old = archive.conn.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS)
+        version = archive.conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error:
-        old = False
+        version = len(MIGRATIONS)
     p = Path(path)
-    if old and os.access(p, os.W_OK) and os.access(p.parent, os.W_OK):
+    if version < len(MIGRATIONS) and os.access(p, os.W_OK) and os.access(p.parent, os.W_OK):
+        if on_upgrade is not None:
+            on_upgrade(version, len(MIGRATIONS))
         archive.close()
         open_archive(p, create=False).close()
         archive = open_archive(p, readonly=True)

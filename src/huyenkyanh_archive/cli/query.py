@@ -26,7 +26,12 @@ UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to this date, 
 
 
 def _open(db: Path) -> Archive:
-    return open_for_reading(db)
+    return open_for_reading(db, on_upgrade=_say_upgrade)
+
+
+def _say_upgrade(old: int, new: int) -> None:
+    print(f"kyanh-archive: upgrading the archive from schema v{old} to v{new}"
+          " (once; about a minute per 100,000 articles)", file=sys.stderr)
 
 
 def _print_json(data: Any) -> None:
