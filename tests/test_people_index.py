@@ -139,6 +139,18 @@ def test_tone_placement_in_a_name_is_one_person(archive, records) -> None:  # ty
         assert len(result.articles) == want
 
 
+def test_why_says_what_made_one_person(archive) -> None:  # type: ignore[no-untyped-def]
+    placed = query.person(archive, "Lê Thị Mai", why=True)
+    assert isinstance(placed, query.PersonTimeline)
+    assert len(placed.why) == 1 and placed.why[0].startswith("one person:")
+    assert placed.why[0].endswith("the only locality named in the roles is xã Kỳ Tân")
+    unplaced = query.person(archive, "Trần Đức Minh", why=True)
+    assert isinstance(unplaced, query.PersonTimeline)
+    assert unplaced.why == [f"one person: all {unplaced.article_count} articles share the name key 'trần đức minh';"
+                            " no role names a commune, so nothing suggests namesakes"]
+    assert query.person(archive, "Trần Đức Minh").why == []  # type: ignore[union-attr]
+
+
 def test_namesakes_in_two_communes_are_two_people(archive) -> None:  # type: ignore[no-untyped-def]
     result = query.person(archive, "Nguyễn Văn Hải", why=True)
     assert isinstance(result, query.Ambiguous)

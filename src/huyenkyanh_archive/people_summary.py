@@ -264,15 +264,19 @@ class PersonRow:
             written[role] += n
         return max(written, key=lambda r: (written[r], r)) if written else role_key
 
-    def places(self) -> set[str]:
-        """The folded localities the roles name: more than one means namesakes may be split."""
-        out = set()
+    def localities(self) -> dict[str, int]:
+        """The localities the roles name, as written, with their articles."""
+        out: dict[str, int] = defaultdict(int)
         for forms in self.forms.values():
-            for role, expanded in forms:
+            for (role, expanded), n in forms.items():
                 place = locality_of(expanded) or locality_of(role)
                 if place:
-                    out.add(fold_key(place))
+                    out[place] += n
         return out
+
+    def places(self) -> set[str]:
+        """The folded localities the roles name: more than one means namesakes may be split."""
+        return {fold_key(place) for place in self.localities()}
 
 
 def available(conn: sqlite3.Connection) -> bool:

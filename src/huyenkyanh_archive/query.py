@@ -614,15 +614,10 @@ def person(
 
 def _one_person_reason(row: people_summary.PersonRow) -> str:
     # The resolver's words for the same decision (people_index.resolve), from the summary.
-    labels: Counter[str] = Counter()
-    for forms in row.forms.values():
-        for (role, expanded), n in forms.items():
-            place = people_index.locality_of(expanded) or people_index.locality_of(role)
-            if place:
-                labels[place] += n
+    labels = row.localities()
     head = f"one person: all {row.span.articles} articles share the name key {row.name_key!r}; "
     if labels:
-        return head + f"the only locality named in the roles is {labels.most_common(1)[0][0]}"
+        return head + f"the only locality named in the roles is {max(labels, key=lambda p: (labels[p], p))}"
     return head + "no role names a commune, so nothing suggests namesakes"
 
 
