@@ -1,7 +1,7 @@
 """Crawl benchmark: a loopback replica of N articles with 20 ms latency a response.
 
-    python bench/crawl.py                  # 2,000 and 10,000 articles
-    python bench/crawl.py --sizes 2000     # one size
+    python -m bench.crawl                  # 2,000 and 10,000 articles
+    python -m bench.crawl --sizes 2000     # one size
 
 For each size: first the replica alone (several client threads, no crawler)
 to show it serves several times the rate asked of the crawler; then a full
@@ -28,10 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from render import article_path, load_corpus  # noqa: E402
-from replica import Faults, Replica, synthetic_articles  # noqa: E402
+from tests.support.render import article_path, load_corpus
+from tests.support.replica import Faults, Replica, synthetic_articles
 
 GOAL_RATE = 150.0  # articles/s asked of the crawler
 LATENCY = 0.020

@@ -1,9 +1,9 @@
 """Extraction benchmark: kyanh-archive against trafilatura on the same portal pages, in one run.
 
-    python bench/extract.py                 # ~2 s of timing per extractor
-    python bench/extract.py --seconds 5     # longer, steadier figures
-    python bench/extract.py --json          # the figures as one JSON object
-    python bench/extract.py --accuracy      # per layout: exact fields and people F1, no timing
+    python -m bench.extract                 # ~2 s of timing per extractor
+    python -m bench.extract --seconds 5     # longer, steadier figures
+    python -m bench.extract --json          # the figures as one JSON object
+    python -m bench.extract --accuracy      # per layout: exact fields and people F1, no timing
 
 The pages are the annotated corpus rendered in the portal's markup (header
 menu with its sub-menus, sidebar, footer: 40-80 KB each, like live pages).
@@ -28,13 +28,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "src"))
 
-from huyenkyanh_archive.extract import default_profile, extract_article  # noqa: E402
-from huyenkyanh_archive.extract.decode import decode_html  # noqa: E402
-from huyenkyanh_archive.extract.page import extract_page  # noqa: E402
-from render import load_corpus, render_portal_article  # noqa: E402
+from huyenkyanh_archive.extract import default_profile, extract_article
+from huyenkyanh_archive.extract.decode import decode_html
+from huyenkyanh_archive.extract.page import extract_page
+from tests.support.render import load_corpus, render_portal_article
 
 GOAL = 10.0
 
@@ -68,7 +66,7 @@ def rates(fns: dict[str, Callable[[bytes, str], object]], work: list[tuple[bytes
 
 def accuracy() -> None:
     """Per layout, over the annotated corpus: exact title/time/body and the people F1 (tests/scoring.py)."""
-    import render
+    from tests.support import render
     from huyenkyanh_archive.vietnamese import collapse_space
     from scoring import Score
 

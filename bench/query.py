@@ -23,8 +23,8 @@ The archive is measured after ``kyanh-archive optimize`` (``--no-optimize``
 to measure it as written). Goals: search p95 < 50 ms, person < 100 ms,
 < 20 KB per article.
 
-    python bench/query.py                 # 100,000 articles (a few minutes)
-    python bench/query.py --articles 5000 # quick
+    python -m bench.query                 # 100,000 articles (a few minutes)
+    python -m bench.query --articles 5000 # quick
 """
 
 from __future__ import annotations
@@ -42,14 +42,13 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
-from huyenkyanh_archive import query  # noqa: E402
-from huyenkyanh_archive.extract.roles import expand_role  # noqa: E402
-from huyenkyanh_archive.optimize import optimize  # noqa: E402
-from huyenkyanh_archive.record import Article, Attendee, Image  # noqa: E402
-from huyenkyanh_archive.store import StoredResponse, open_archive  # noqa: E402
-from render import FOLDER_NAMES, load_corpus, render_portal_article  # noqa: E402
+from huyenkyanh_archive import query
+from huyenkyanh_archive.extract.roles import expand_role
+from huyenkyanh_archive.optimize import optimize
+from huyenkyanh_archive.record import Article, Attendee, Image
+from huyenkyanh_archive.store import StoredResponse, open_archive
+from tests.support.render import FOLDER_NAMES, load_corpus, render_portal_article
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh"]
 MIDDLE = ["Văn", "Thị", "Đình", "Hữu", "Minh", "Quốc", "Thanh", "Xuân", "Ngọc", "Trọng", "Đức", "Huy", "Thu", "Hồng", "Tiến", "Mạnh"]

@@ -1,8 +1,8 @@
 """Soak: a big crawl through a faulty server, SIGKILLed at random, rerun until complete.
 
-    python bench/soak.py                                   # 10,000 articles, 30 % faults, 5 kills
-    python bench/soak.py --articles 2000 --kills 3         # smaller
-    python bench/soak.py --fault-rate 0.5 --seed 7 --keep  # keep the database to look at
+    python -m bench.soak                                   # 10,000 articles, 30 % faults, 5 kills
+    python -m bench.soak --articles 2000 --kills 3         # smaller
+    python -m bench.soak --fault-rate 0.5 --seed 7 --keep  # keep the database to look at
 
 A loopback replica serves ``--articles`` synthetic articles (the corpus,
 varied). ``--fault-rate`` of all requests fail, spread over 500/502/503,
@@ -42,12 +42,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from huyenkyanh_archive.store import open_archive  # noqa: E402
-from reliability_support import deep_health  # noqa: E402
-from render import load_corpus  # noqa: E402
-from replica import Faults, Replica, synthetic_articles  # noqa: E402
+from huyenkyanh_archive.store import open_archive
+from tests.support.reliability_support import deep_health
+from tests.support.render import load_corpus
+from tests.support.replica import Faults, Replica, synthetic_articles
 
 
 def fault_mix(rate: float, stall_seconds: float) -> Faults:

@@ -10,7 +10,7 @@ import pytest
 
 from huyenkyanh_archive.errors import StoreError
 from huyenkyanh_archive.store import MIGRATIONS, StoredResponse, open_archive
-from render import load_corpus, render_portal_article
+from tests.support.render import load_corpus, render_portal_article
 
 PAGES = [render_portal_article(art).encode("utf-8") for art in load_corpus()[:12]]
 

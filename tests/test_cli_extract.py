@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import render
+from tests.support import render
 from huyenkyanh_archive.cli import app
 from huyenkyanh_archive.record import RECORD_FIELDS
 

@@ -6,11 +6,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from crawl_support import fast_options, profile
+from tests.support.crawl_support import fast_options, profile
 from huyenkyanh_archive.crawl import crawl
 from huyenkyanh_archive.store import open_archive
-from render import load_corpus
-from replica import Replica
+from tests.support.render import load_corpus
+from tests.support.replica import Replica
 
 CORPUS = load_corpus()[:6]
 PDF = "/kyanh/portal/files/quyet-dinh-12.pdf"

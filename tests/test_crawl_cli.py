@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from crawl_support import KILL_AT_STAGE, archive_health, cli, cli_argv, cli_env
+from tests.support.crawl_support import KILL_AT_STAGE, archive_health, cli, cli_argv, cli_env
 from huyenkyanh_archive.lock import CrawlLock, lock_path
-from render import load_corpus
-from replica import Faults, Replica
+from tests.support.render import load_corpus
+from tests.support.replica import Faults, Replica
 
 CORPUS = load_corpus()
 
@@ -154,7 +154,7 @@ def open_db(db: Path):  # type: ignore[no-untyped-def]
 def test_sigkill_inside_an_article_write_leaves_no_trace_of_it(tmp_path: Path, stage: str, nth: int) -> None:
     import sys
 
-    from crawl_support import fast_options, profile
+    from tests.support.crawl_support import fast_options, profile
     from huyenkyanh_archive.crawl import crawl
 
     db = tmp_path / "a.db"

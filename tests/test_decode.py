@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-import render
+from tests.support import render
 from huyenkyanh_archive.errors import ExtractError
 from huyenkyanh_archive.extract.decode import decode_html
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import render
+from tests.support import render
 from huyenkyanh_archive.errors import ExtractError
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.profile import load_profile

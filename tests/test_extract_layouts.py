@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-import render
+from tests.support import render
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.record import Article
 from huyenkyanh_archive.vietnamese import collapse_space, nfc
-from scoring import Score
+from tests.support.scoring import Score
 
 CORPUS = render.load_corpus()
 

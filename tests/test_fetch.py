@@ -22,8 +22,8 @@ from huyenkyanh_archive.fetch import (
     parse_retry_after,
 )
 from huyenkyanh_archive.profile import load_profile
-from render import article_path, load_corpus
-from replica import Faults, Replica
+from tests.support.render import article_path, load_corpus
+from tests.support.replica import Faults, Replica
 
 CORPUS = load_corpus()
 PATH = article_path(CORPUS[0])

@@ -28,7 +28,7 @@ from huyenkyanh_archive.extract.bylines import parse_byline
 from huyenkyanh_archive.extract.dates import VN_TZ, find_date, find_dates, parse_iso
 from huyenkyanh_archive.extract.people import extract_attendees
 from huyenkyanh_archive.vietnamese import collapse_space, compare_key, nfc
-from render import load_corpus, render_portal_article
+from tests.support.render import load_corpus, render_portal_article
 
 _LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 _EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (20_000 if _LONG else 0))

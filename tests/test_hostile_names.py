@@ -25,7 +25,7 @@ import pytest
 
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.vietnamese import compare_key
-from render import load_corpus, render_portal_article
+from tests.support.render import load_corpus, render_portal_article
 
 CORPUS = load_corpus()
 

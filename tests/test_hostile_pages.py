@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import render
+from tests.support import render
 from huyenkyanh_archive.errors import ExtractError
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.record import Article

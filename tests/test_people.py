@@ -18,8 +18,8 @@ from huyenkyanh_archive.extract.bylines import parse_byline
 from huyenkyanh_archive.extract.people import extract_attendees
 from huyenkyanh_archive.extract.roles import expand_role
 from huyenkyanh_archive.vietnamese import compare_key
-from render import load_corpus
-from scoring import Score, gold_inputs
+from tests.support.render import load_corpus
+from tests.support.scoring import Score, gold_inputs
 
 
 def people(*paragraphs: str, title: str = "", captions: tuple[str, ...] = (), exclude=()) -> dict[str, list[str]]:
@@ -600,7 +600,7 @@ def test_every_lexicon_file_loads_and_is_listed() -> None:
 
     from huyenkyanh_archive.extract.lexicon import data_lines, lexicon
 
-    folder = resources.files("huyenkyanh_archive.data")
+    folder = resources.files("huyenkyanh_archive.extract.data")
     readme = folder.joinpath("README.md").read_text("utf-8")
     names = [p.name for p in folder.iterdir() if p.name.endswith((".txt", ".tsv"))]
     assert len(names) >= 15

@@ -14,7 +14,7 @@ from huyenkyanh_archive.people_index import Appearance, locality_of, resolve
 from huyenkyanh_archive.record import Article
 from huyenkyanh_archive.store import open_archive
 from huyenkyanh_archive.vietnamese import compare_key
-from query_archive import SYNTHETIC, plain
+from tests.support.query_archive import SYNTHETIC, plain
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from crawl_support import cli
+from tests.support.crawl_support import cli
 from huyenkyanh_archive import people_summary, query
 from huyenkyanh_archive.errors import StoreError
 from huyenkyanh_archive.record import Article, Attendee

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from huyenkyanh_archive import query
 from huyenkyanh_archive.errors import ArchiveError, QueryError
 from huyenkyanh_archive.store import open_archive
-from query_archive import Page, plain
+from tests.support.query_archive import Page, plain
 
 
 def words(page: Page) -> list[str]:

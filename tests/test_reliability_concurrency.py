@@ -15,14 +15,14 @@ import threading
 import time
 from pathlib import Path
 
-from crawl_support import cli, fast_options, profile
+from tests.support.crawl_support import cli, fast_options, profile
 from huyenkyanh_archive import query
 from huyenkyanh_archive.crawl import CrawlSummary, crawl
 from huyenkyanh_archive.errors import LockedError
 from huyenkyanh_archive.store import BUSY_TIMEOUT_MS, open_archive
-from reliability_support import assert_consistent, crawl_args
-from render import load_corpus
-from replica import Faults, Replica
+from tests.support.reliability_support import assert_consistent, crawl_args
+from tests.support.render import load_corpus
+from tests.support.replica import Faults, Replica
 
 CORPUS = load_corpus()
 BUSY = BUSY_TIMEOUT_MS / 1000

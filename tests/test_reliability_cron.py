@@ -23,11 +23,11 @@ import subprocess
 import time
 from pathlib import Path
 
-from crawl_support import cli, cli_argv, cli_env
+from tests.support.crawl_support import cli, cli_argv, cli_env
 from huyenkyanh_archive.lock import lock_path, read_holder
-from reliability_support import assert_consistent, crawl_args
-from render import load_corpus
-from replica import Faults, Replica
+from tests.support.reliability_support import assert_consistent, crawl_args
+from tests.support.render import load_corpus
+from tests.support.replica import Faults, Replica
 
 CORPUS = load_corpus()
 SOME = CORPUS[:16]  # enough for a few listing pages per folder, quick to crawl twice

@@ -16,10 +16,10 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from crawl_support import cli, cli_argv, cli_env
-from reliability_support import assert_consistent, crawl_args, stored_pages
-from render import load_corpus
-from replica import Replica
+from tests.support.crawl_support import cli, cli_argv, cli_env
+from tests.support.reliability_support import assert_consistent, crawl_args, stored_pages
+from tests.support.render import load_corpus
+from tests.support.replica import Replica
 
 CORPUS = load_corpus()
 

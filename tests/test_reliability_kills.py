@@ -21,10 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-from crawl_support import KILL_AT_STAGE, cli, cli_argv, cli_env
-from reliability_support import assert_consistent, crawl_args, stored_pages
-from render import load_corpus
-from replica import Faults, Replica, synthetic_articles
+from tests.support.crawl_support import KILL_AT_STAGE, cli, cli_argv, cli_env
+from tests.support.reliability_support import assert_consistent, crawl_args, stored_pages
+from tests.support.render import load_corpus
+from tests.support.replica import Faults, Replica, synthetic_articles
 
 CORPUS = load_corpus()
 STAGES = ("fetched", "response", "saved", "fts", "committed")

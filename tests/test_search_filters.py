@@ -15,7 +15,7 @@ import pytest
 
 from huyenkyanh_archive import query
 from huyenkyanh_archive.store import open_archive
-from query_archive import Page, plain
+from tests.support.query_archive import Page, plain
 
 CAP = 3
 

@@ -19,7 +19,7 @@ from huyenkyanh_archive.ftsquery import parse
 from huyenkyanh_archive.snippets import snippet
 from huyenkyanh_archive.store import open_archive
 from huyenkyanh_archive.vietnamese import fold
-from query_archive import plain
+from tests.support.query_archive import plain
 
 MARK_RE = re.compile("«(.*?)»", re.S)
 

@@ -1,6 +1,6 @@
 """Tokens and lexicons shared by the people, role and byline parsers.
 
-The vocabulary lives in ``huyenkyanh_archive/data/*.txt`` (one entry a line),
+The vocabulary lives in ``huyenkyanh_archive/extract/data/*.txt`` (one entry a line),
 so adding a role head or a commune is a one-line change. Entries and text are
 tokenised the same way and compared by syllable key (lower case, new-style tone
 placement), so "Huyện uỷ" in a page matches "Huyện ủy" in a list.
@@ -71,7 +71,7 @@ def tokenize(text: str) -> list[Token]:
 
 def data_lines(name: str) -> list[str]:
     """Entries of a data file: stripped lines without comments or blanks."""
-    text = resources.files("huyenkyanh_archive.data").joinpath(name).read_text("utf-8")
+    text = resources.files("huyenkyanh_archive.extract.data").joinpath(name).read_text("utf-8")
     lines = []
     for raw in text.splitlines():
         line = raw.split("#", 1)[0].strip()

@@ -24,7 +24,7 @@ A small grammar over tokens (see ``lexicon.py`` for the tokens and word lists):
 - text with no family name in it (figures, plans) is skipped untokenised: the
   parser costs about a millisecond an article.
 
-The vocabulary is data (``huyenkyanh_archive/data``); what stays here is the
+The vocabulary is data (``huyenkyanh_archive/extract/data``); what stays here is the
 grammar: how the categories combine.
 """
 

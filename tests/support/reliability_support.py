@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from huyenkyanh_archive.store import open_archive
-from replica import Replica
+from tests.support.replica import Replica
 
 
 def crawl_args(db: Path, replica: Replica, *extra: str) -> list[str]:

@@ -11,9 +11,9 @@ from typing import Any
 
 from huyenkyanh_archive.crawl import CrawlOptions
 from huyenkyanh_archive.profile import Profile, load_profile
-from replica import Replica
+from tests.support.replica import Replica
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 SITE_BASE = "http://kyanh.hatinh.gov.vn"
 
 

@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from render import FOLDER_NAMES, article_path, folder_of, render_listing, render_portal_article
+from tests.support.render import FOLDER_NAMES, article_path, folder_of, render_listing, render_portal_article
 
 SITE = "kyanh"
 BASE = f"/{SITE}/portal"
