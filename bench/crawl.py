@@ -27,10 +27,10 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 from tests.support.render import article_path, load_corpus
 from tests.support.replica import Faults, Replica, synthetic_articles
+
+ROOT = Path(__file__).resolve().parent.parent
 
 GOAL_RATE = 150.0  # articles/s asked of the crawler
 LATENCY = 0.020

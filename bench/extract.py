@@ -27,12 +27,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.render import load_corpus, render_portal_article
 
 from huyenkyanh_archive.extract import default_profile, extract_article
 from huyenkyanh_archive.extract.decode import decode_html
 from huyenkyanh_archive.extract.page import extract_page
-from tests.support.render import load_corpus, render_portal_article
+
+ROOT = Path(__file__).resolve().parent.parent
 
 GOAL = 10.0
 
@@ -66,9 +67,10 @@ def rates(fns: dict[str, Callable[[bytes, str], object]], work: list[tuple[bytes
 
 def accuracy() -> None:
     """Per layout, over the annotated corpus: exact title/time/body and the people F1 (tests/scoring.py)."""
-    from tests.support import render
-    from huyenkyanh_archive.vietnamese import collapse_space
     from scoring import Score
+    from tests.support import render
+
+    from huyenkyanh_archive.vietnamese import collapse_space
 
     layouts = {
         "portal": lambda a: (render.render_portal_article(a).encode(), a["url"]),

@@ -41,14 +41,15 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.render import FOLDER_NAMES, load_corpus, render_portal_article
 
 from huyenkyanh_archive import query
 from huyenkyanh_archive.extract.roles import expand_role
 from huyenkyanh_archive.optimize import optimize
 from huyenkyanh_archive.record import Article, Attendee, Image
 from huyenkyanh_archive.store import StoredResponse, open_archive
-from tests.support.render import FOLDER_NAMES, load_corpus, render_portal_article
+
+ROOT = Path(__file__).resolve().parent.parent
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh"]
 MIDDLE = ["Văn", "Thị", "Đình", "Hữu", "Minh", "Quốc", "Thanh", "Xuân", "Ngọc", "Trọng", "Đức", "Huy", "Thu", "Hồng", "Tiến", "Mạnh"]

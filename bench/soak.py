@@ -41,12 +41,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-from huyenkyanh_archive.store import open_archive
 from tests.support.reliability_support import deep_health
 from tests.support.render import load_corpus
 from tests.support.replica import Faults, Replica, synthetic_articles
+
+from huyenkyanh_archive.store import open_archive
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def fault_mix(rate: float, stall_seconds: float) -> Faults:

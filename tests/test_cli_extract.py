@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.support import render
 from huyenkyanh_archive.cli import app
 from huyenkyanh_archive.record import RECORD_FIELDS
+from tests.support import render
 
 CORPUS = render.load_corpus()
 A, B, C = CORPUS[0], CORPUS[1], CORPUS[2]

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from tests.support.crawl_support import SITE_BASE, archive_health, article_id, fast_options, profile
 from huyenkyanh_archive.crawl import CrawlSummary, Event, crawl, reextract
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.record import Article
 from huyenkyanh_archive.store import decode_record, encode_record, open_archive
+from tests.support.crawl_support import SITE_BASE, archive_health, article_id, fast_options, profile
 from tests.support.render import article_path, load_corpus
 from tests.support.replica import Faults, Replica
 

@@ -6,9 +6,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from tests.support.crawl_support import fast_options, profile
 from huyenkyanh_archive.crawl import crawl
 from huyenkyanh_archive.store import open_archive
+from tests.support.crawl_support import fast_options, profile
 from tests.support.render import load_corpus
 from tests.support.replica import Replica
 

@@ -6,9 +6,9 @@ import unicodedata
 
 import pytest
 
-from tests.support import render
 from huyenkyanh_archive.errors import ExtractError
 from huyenkyanh_archive.extract.decode import decode_html
+from tests.support import render
 
 TEXT = "Đồng chí Hồ Huy Thành - Bí thư Huyện ủy phát biểu tại hội nghị; Nguyễn Thị Thủy, Kỳ Đồng."
 

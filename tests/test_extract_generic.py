@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import render
 from huyenkyanh_archive.errors import ExtractError
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.profile import load_profile
+from tests.support import render
 
 PARAS = [
     "Sáng 5/3, UBND xã Kỳ Tân tổ chức lễ ra quân làm đường giao thông nông thôn với sự tham gia của hơn 300 người dân.",

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from tests.support import render
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.record import Article
 from huyenkyanh_archive.vietnamese import collapse_space, nfc
+from tests.support import render
 from tests.support.scoring import Score
 
 CORPUS = render.load_corpus()

@@ -13,10 +13,10 @@ import sqlite3
 import tracemalloc
 from pathlib import Path
 
-from tests.support.crawl_support import fast_options, profile
 from huyenkyanh_archive.crawl import crawl
 from huyenkyanh_archive.fetch import Fetcher, FetchOptions, TooLargeError
 from huyenkyanh_archive.profile import load_profile
+from tests.support.crawl_support import fast_options, profile
 from tests.support.reliability_support import assert_consistent
 from tests.support.render import article_path, load_corpus
 from tests.support.replica import Faults, Replica, _bomb

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support import render
 from huyenkyanh_archive.errors import ExtractError
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.record import Article
+from tests.support import render
 
 CORPUS = render.load_corpus()
 SEED = CORPUS[0]

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from tests.support.crawl_support import cli
 from huyenkyanh_archive import people_summary, query
 from huyenkyanh_archive.errors import StoreError
 from huyenkyanh_archive.record import Article, Attendee
 from huyenkyanh_archive.store import MIGRATIONS, StoredResponse, open_archive
+from tests.support.crawl_support import cli
 
 # Written forms that share a name key (tone placement, case), and roles that share a role key.
 NAMES = [["Nguyễn Văn Hòa", "Nguyễn Văn Hoà"], ["Hồ Huy Thành", "HỒ HUY THÀNH"], ["Trần Thị Lan"], ["Lê Đức Thủy", "Lê Đức Thuỷ"],

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.support.crawl_support import cli, fast_options, profile
 from huyenkyanh_archive.cli import app
 from huyenkyanh_archive.crawl import crawl
+from tests.support.crawl_support import cli, fast_options, profile
 from tests.support.render import load_corpus
 from tests.support.replica import Replica
 

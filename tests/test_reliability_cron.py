@@ -23,8 +23,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.support.crawl_support import cli, cli_argv, cli_env
 from huyenkyanh_archive.lock import lock_path, read_holder
+from tests.support.crawl_support import cli, cli_argv, cli_env
 from tests.support.reliability_support import assert_consistent, crawl_args
 from tests.support.render import load_corpus
 from tests.support.replica import Faults, Replica

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.crawl_support import fast_options
 from huyenkyanh_archive.crawl import crawl
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.extract.roles import expand_role
 from huyenkyanh_archive.profile import load_profile
 from huyenkyanh_archive.record import Article, Attendee
 from huyenkyanh_archive.store import open_archive
+from tests.support.crawl_support import fast_options
 from tests.support.render import load_corpus
 from tests.support.replica import Replica
 
