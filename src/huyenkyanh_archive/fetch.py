@@ -23,7 +23,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +34,7 @@ import httpx
 from . import __version__ as _version
 from .errors import FetchError
 from .profile import Profile
+from .response import Response
 from .urls import absolute, bare_host, is_private_address, site_hosts
 
 DEFAULT_USER_AGENT = (
@@ -84,29 +85,8 @@ class FetchOptions:
     respect_robots: bool = True
 
 
-@dataclass(slots=True)
-class FetchResult:
-    url: str  # the URL that answered (after redirects)
-    requested_url: str
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes  # decoded (identity) bytes, as the page reads
-    fetched_at: str
-    request_headers: list[tuple[str, str]]
-    http_version: str = "HTTP/1.1"
-    attempts: int = 1
-    redirects: list[FetchResult] = field(default_factory=list)  # the 3xx responses on the way
-
-    def header(self, name: str) -> str | None:
-        name = name.lower()
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return None
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
+# A live fetch's answer is the pipeline's one response type.
+FetchResult = Response
 
 
 @dataclass(slots=True)
