@@ -44,10 +44,11 @@ from pathlib import Path
 from tests.support.render import FOLDER_NAMES, load_corpus, render_portal_article
 
 from huyenkyanh_archive import query
+from huyenkyanh_archive.archive.optimize import optimize
+from huyenkyanh_archive.archive.store import open_archive
 from huyenkyanh_archive.extract.roles import expand_role
-from huyenkyanh_archive.optimize import optimize
 from huyenkyanh_archive.record import Article, Attendee, Image
-from huyenkyanh_archive.store import StoredResponse, open_archive
+from huyenkyanh_archive.response import Response
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -233,13 +234,13 @@ def build(path: Path, n: int, seed: int) -> float:
                     byline="Trà Giang - Anh Đức", authors=["Trà Giang", "Anh Đức"], attendees=attendees,
                 )
                 fetched = f"{date}T{hh:02d}:{mm:02d}:30.000000Z"
-                rid = archive.add_response(StoredResponse(
+                rid = archive.bodies.add_response(Response(
                     url=url, status=200, body=body, fetched_at=fetched,
-                    headers={"Content-Type": "text/html; charset=utf-8", "Server": "Microsoft-IIS/8.5",
-                             "Content-Length": str(len(body))},
-                    request_headers={"User-Agent": "kyanh-archive/bench", "Accept-Encoding": "gzip, deflate"},
-                ))
-                archive.save_article(record, article_id=ident, response_id=rid, fetched_at=fetched, folder=folder)
+                    headers=[("Content-Type", "text/html; charset=utf-8"), ("Server", "Microsoft-IIS/8.5"),
+                             ("Content-Length", str(len(body)))],
+                    request_headers=[("User-Agent", "kyanh-archive/bench"), ("Accept-Encoding", "gzip, deflate")],
+                ), "article")
+                archive.articles.save(record, article_id=ident, response_id=rid, fetched_at=fetched, folder=folder)
                 if (i + 1) % 10000 == 0:
                     print(f"  built {i + 1:,} articles ({time.perf_counter() - start:.0f} s)", file=sys.stderr)
         archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -322,7 +323,7 @@ def main() -> None:
         # Baseline for the raw pages: the same bodies compressed one by one with zlib.
         sample = [r[0] for r in conn.execute("SELECT sha256 FROM blobs ORDER BY random() LIMIT 500")]
         stored = sum(conn.execute("SELECT length(data) FROM blobs WHERE sha256 = ?", (d,)).fetchone()[0] for d in sample)
-        as_zlib = sum(len(zlib.compress(archive.get_blob(d) or b"", 6)) for d in sample)
+        as_zlib = sum(len(zlib.compress(archive.bodies.get(d) or b"", 6)) for d in sample)
 
         searches = [(q, {}) for q in QUERIES] + FILTERED
         for q, opts in searches:  # warm the page cache, as a researcher's second query would be

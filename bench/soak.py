@@ -45,7 +45,7 @@ from tests.support.reliability_support import deep_health
 from tests.support.render import load_corpus
 from tests.support.replica import Faults, Replica, synthetic_articles
 
-from huyenkyanh_archive.store import open_archive
+from huyenkyanh_archive.archive.store import open_archive
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,7 +108,7 @@ def check(db: Path, rep: Replica) -> dict[str, int | str]:
         if art is None:
             bad_records += 1
             continue
-        if archive.get_blob(sha) != rep.page_bytes(aid):
+        if archive.bodies.get(sha) != rep.page_bytes(aid):
             bad_pages += 1
         if title != art["title"] or (published or "")[:16] != art["published_at"][:16]:
             bad_records += 1

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from huyenkyanh_archive import query
+from huyenkyanh_archive.archive.store import open_archive
 from huyenkyanh_archive.cli import app
-from huyenkyanh_archive.store import open_archive
 
 runner = CliRunner()
 
@@ -113,9 +113,9 @@ def test_export_to_stdout_and_file(page_archive, tmp_path: Path) -> None:  # typ
 def test_optimize_keeps_every_answer(page_archive, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
+    from huyenkyanh_archive.archive.lock import CrawlLock
+    from huyenkyanh_archive.archive.optimize import optimize
     from huyenkyanh_archive.errors import LockedError
-    from huyenkyanh_archive.lock import CrawlLock
-    from huyenkyanh_archive.optimize import optimize
 
     db = tmp_path / "copy.db"
     shutil.copy(page_archive[0], db)

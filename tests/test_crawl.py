@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from huyenkyanh_archive.crawl import CrawlSummary, Event, crawl, reextract
+from huyenkyanh_archive.archive.records import decode_record, encode_record
+from huyenkyanh_archive.archive.store import open_archive
+from huyenkyanh_archive.crawl.engine import CrawlSummary, Event, crawl, reextract
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.record import Article
-from huyenkyanh_archive.store import decode_record, encode_record, open_archive
 from tests.support.crawl_support import SITE_BASE, archive_health, article_id, fast_options, profile
 from tests.support.render import article_path, load_corpus
 from tests.support.replica import Faults, Replica
@@ -39,7 +40,7 @@ def run(db: Path, replica: Replica, events: list[Event] | None = None, **changes
 
 def stored(db: Path, aid: str) -> Article:
     with open_archive(db) as a:
-        rec = a.current_record(aid)
+        rec = a.articles.current_record(aid)
     assert rec is not None, aid
     return rec
 
@@ -83,7 +84,7 @@ def test_full_crawl_equals_the_fixture_set(replica: Replica, db: Path) -> None:
                 "SELECT r.body_sha256 FROM versions v JOIN articles a ON a.id = v.article JOIN responses r ON r.id = v.response_id"
                 " WHERE a.article_id = ?", (aid,)).fetchone()
             with open_archive(db, readonly=True) as archive:
-                assert archive.get_blob(row[0]) == replica.page_bytes(aid)
+                assert archive.bodies.get(row[0]) == replica.page_bytes(aid)
 
 
 def test_no_change_sync_costs_one_request_per_folder_plus_robots(replica: Replica, db: Path) -> None:
@@ -288,7 +289,7 @@ def test_extraction_in_worker_processes_gives_the_same_records(replica: Replica,
 def _dies_on_one_page(body: bytes, url: str, headers: dict[str, str]) -> Any:
     import os
 
-    from huyenkyanh_archive import crawl as crawl_module
+    from huyenkyanh_archive.crawl import engine as crawl_module
 
     if url == CORPUS[5]["url"]:
         os._exit(3)  # a worker process killed mid-page (out of memory, say)
@@ -297,7 +298,7 @@ def _dies_on_one_page(body: bytes, url: str, headers: dict[str, str]) -> Any:
 
 
 def test_a_dead_extraction_worker_loses_nothing(replica: Replica, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from huyenkyanh_archive import crawl as crawl_module
+    from huyenkyanh_archive.crawl import engine as crawl_module
 
     monkeypatch.setattr(crawl_module, "_child_extract", _dies_on_one_page)
     first = run(db, replica, concurrency=4, extract_processes=1)
@@ -311,7 +312,7 @@ def test_a_dead_extraction_worker_loses_nothing(replica: Replica, db: Path, monk
 
 
 def test_a_bug_in_a_crawl_thread_is_one_clear_error(replica: Replica, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from huyenkyanh_archive import crawl as crawl_module
+    from huyenkyanh_archive.crawl import engine as crawl_module
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ValueError("listing parser bug")

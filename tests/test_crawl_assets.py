@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from huyenkyanh_archive.crawl import crawl
-from huyenkyanh_archive.store import open_archive
+from huyenkyanh_archive.archive.store import open_archive
+from huyenkyanh_archive.crawl.engine import crawl
 from tests.support.crawl_support import fast_options, profile
 from tests.support.render import load_corpus
 from tests.support.replica import Replica
@@ -50,7 +50,7 @@ def test_assets_are_archived_once_by_content_hash(tmp_path: Path) -> None:
         first, second = ("http://kyanh.hatinh.gov.vn" + p for p in image_paths()[:2])
         assert urls[first] == urls[second]
         with open_archive(db, readonly=True) as archive:
-            assert archive.get_blob(urls[first]) == same
+            assert archive.bodies.get(urls[first]) == same
         links = conn.execute("SELECT count(*) FROM article_assets WHERE url LIKE '%.pdf'").fetchone()[0]
         assert links == len(CORPUS)
 

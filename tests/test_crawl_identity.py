@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from huyenkyanh_archive.discover import parse_listing
-from huyenkyanh_archive.profile import load_profile
-from huyenkyanh_archive.urls import is_private_address, parse_article_url, strip_tracking
+from huyenkyanh_archive.crawl.discover import parse_listing
+from huyenkyanh_archive.site.profile import load_profile
+from huyenkyanh_archive.site.urls import is_private_address, parse_article_url, strip_tracking
 
 PATH = "/kyanh/portal/read/tin-tuc-khac/news/huyen-ky-anh-trien-khai.html/20230203143649"
 CANONICAL = "http://kyanh.hatinh.gov.vn" + PATH

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from huyenkyanh_archive.archive.export import CSV_COLUMNS, export, export_to_path
+from huyenkyanh_archive.archive.store import open_archive
 from huyenkyanh_archive.errors import ArchiveError, QueryError
-from huyenkyanh_archive.export import CSV_COLUMNS, export, export_to_path
 from huyenkyanh_archive.extract import extract_article
-from huyenkyanh_archive.store import open_archive
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def stored_responses(db: Path) -> list[tuple[str, int, bytes, str, list[list[str
         rows = archive.conn.execute(
             "SELECT url, status, body_sha256, fetched_at, headers FROM responses ORDER BY id"
         ).fetchall()
-        return [(u, s, archive.get_blob(d) if d else b"", f, json.loads(h)) for u, s, d, f, h in rows]
+        return [(u, s, archive.bodies.get(d) if d else b"", f, json.loads(h)) for u, s, d, f, h in rows]
 
 
 def test_jsonl_is_extract_json_of_the_same_pages(archive, page_archive) -> None:  # type: ignore[no-untyped-def]

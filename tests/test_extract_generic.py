@@ -6,7 +6,7 @@ import pytest
 
 from huyenkyanh_archive.errors import ExtractError
 from huyenkyanh_archive.extract import extract_article
-from huyenkyanh_archive.profile import load_profile
+from huyenkyanh_archive.site.profile import load_profile
 from tests.support import render
 
 PARAS = [

@@ -10,8 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from huyenkyanh_archive.errors import FetchError
-from huyenkyanh_archive.fetch import (
+from huyenkyanh_archive.crawl.fetch import (
     DisallowedError,
     Fetcher,
     FetchEvent,
@@ -21,7 +20,8 @@ from huyenkyanh_archive.fetch import (
     TooLargeError,
     parse_retry_after,
 )
-from huyenkyanh_archive.profile import load_profile
+from huyenkyanh_archive.errors import FetchError
+from huyenkyanh_archive.site.profile import load_profile
 from tests.support.render import article_path, load_corpus
 from tests.support.replica import Faults, Replica
 

@@ -13,9 +13,10 @@ import sqlite3
 import tracemalloc
 from pathlib import Path
 
-from huyenkyanh_archive.crawl import crawl
-from huyenkyanh_archive.fetch import Fetcher, FetchOptions, TooLargeError
-from huyenkyanh_archive.profile import load_profile
+from huyenkyanh_archive.crawl.engine import crawl
+from huyenkyanh_archive.crawl.fetch import Fetcher, FetchOptions
+from huyenkyanh_archive.errors import TooLargeError
+from huyenkyanh_archive.site.profile import load_profile
 from tests.support.crawl_support import fast_options, profile
 from tests.support.reliability_support import assert_consistent
 from tests.support.render import article_path, load_corpus

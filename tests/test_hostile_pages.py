@@ -123,7 +123,7 @@ def test_nul_bytes() -> None:
 def test_selectors_lexbor_rejects_in_a_profile_do_not_crash() -> None:
     from dataclasses import replace
 
-    from huyenkyanh_archive.profile import load_profile
+    from huyenkyanh_archive.site.profile import load_profile
 
     profile = load_profile()
     broken = replace(profile, selectors={**profile.selectors, "title": "h1[[[", "content": ":::", "date": "div.news-date >"})

@@ -25,10 +25,10 @@ import pytest
 from typer.testing import CliRunner
 
 from huyenkyanh_archive import query
+from huyenkyanh_archive.archive.export import FORMATS, export
+from huyenkyanh_archive.archive.store import Archive, open_archive
 from huyenkyanh_archive.cli import app
 from huyenkyanh_archive.errors import QueryError
-from huyenkyanh_archive.export import FORMATS, export
-from huyenkyanh_archive.store import Archive, open_archive
 
 MARK = "Zq9x"
 HOSTILE = [

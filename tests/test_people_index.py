@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from huyenkyanh_archive import query
+from huyenkyanh_archive.archive.store import open_archive
 from huyenkyanh_archive.errors import QueryError
-from huyenkyanh_archive.people_index import Appearance, locality_of, resolve
+from huyenkyanh_archive.query.people_index import Appearance, resolve
 from huyenkyanh_archive.record import Article
-from huyenkyanh_archive.store import open_archive
-from huyenkyanh_archive.vietnamese import compare_key
+from huyenkyanh_archive.vietnamese import compare_key, locality_of
 from tests.support.query_archive import SYNTHETIC, plain
 
 

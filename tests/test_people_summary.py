@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 
-from huyenkyanh_archive import people_summary, query
+from huyenkyanh_archive import query
+from huyenkyanh_archive.archive import people_summary
+from huyenkyanh_archive.archive.store import open_archive
 from huyenkyanh_archive.errors import StoreError
 from huyenkyanh_archive.record import Article, Attendee
-from huyenkyanh_archive.store import MIGRATIONS, StoredResponse, open_archive
+from huyenkyanh_archive.response import Response
 from tests.support.crawl_support import cli
 
 # Written forms that share a name key (tone placement, case), and roles that share a role key.
@@ -87,11 +89,11 @@ def test_summaries_equal_the_attendee_rows_after_new_changed_and_reextracted_art
             aid = f"2024010100{rng.randrange(25):04d}"
             rec = random_record(rng, aid)
             with archive.transaction():
-                if step % 7 == 6 and archive.current_record(aid) is not None:
-                    archive.replace_current_record(aid, rec)
+                if step % 7 == 6 and archive.articles.current_record(aid) is not None:
+                    archive.articles.replace_current(aid, rec)
                 else:
-                    rid = archive.add_response(StoredResponse(rec.url, 200, {}, rec.title.encode(), "2026-01-01T00:00:00Z"))
-                    archive.save_article(rec, article_id=aid, response_id=rid, fetched_at=f"2026-01-01T00:{step // 60:02d}:{step % 60:02d}Z")
+                    rid = archive.bodies.add_response(Response(rec.url, 200, [], rec.title.encode(), "2026-01-01T00:00:00Z"), "article")
+                    archive.articles.save(rec, article_id=aid, response_id=rid, fetched_at=f"2026-01-01T00:{step // 60:02d}:{step % 60:02d}Z")
             if step % 30 == 29:
                 assert summaries(archive.conn) == truth(archive.conn), step
         assert archive.conn.execute("SELECT count(*) FROM persons").fetchone()[0] > 0
@@ -109,7 +111,7 @@ def downgrade_to_v4(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX attendees_person")
     conn.execute("ALTER TABLE attendees DROP COLUMN day")
     conn.execute("CREATE INDEX attendees_name_key ON attendees(name_key)")
-    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    conn.execute("PRAGMA user_version = 4")
 
 
 def old_archive(db: Path, n: int = 30) -> dict[str, Any]:
@@ -118,7 +120,7 @@ def old_archive(db: Path, n: int = 30) -> dict[str, Any]:
         for i in range(n):
             rec = random_record(rng, f"20240101{i:06d}")
             with archive.transaction():
-                archive.save_article(rec, article_id=rec.article_id, response_id=None, fetched_at="2026-01-01T00:00:00Z")
+                archive.articles.save(rec, article_id=rec.article_id, response_id=None, fetched_at="2026-01-01T00:00:00Z")
         want = truth(archive.conn)
         downgrade_to_v4(archive.conn)
     return want

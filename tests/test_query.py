@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from huyenkyanh_archive import query
+from huyenkyanh_archive.archive.store import open_archive
 from huyenkyanh_archive.errors import ArchiveError, QueryError
-from huyenkyanh_archive.store import open_archive
+from huyenkyanh_archive.query import fulltext
 from tests.support.query_archive import Page, plain
 
 
@@ -208,7 +209,7 @@ def test_stats(archive, pages, tmp_path: Path, page_archive) -> None:  # type: i
     shutil.copy(page_archive[0], copy)
     with open_archive(copy) as arc:
         with arc.transaction():
-            arc.mark_removed(pages[0].record.article_id or "", "2025-07-01T00:00:00Z")
+            arc.articles.mark_removed(pages[0].record.article_id or "", "2025-07-01T00:00:00Z")
             arc.conn.execute("INSERT INTO runs (started_at, finished_at, status, stats) VALUES ('2025-07-01', '2025-07-01', 'failed', 'not json')")
         s = query.stats(arc)
     assert s.removed_articles == 1
@@ -252,7 +253,7 @@ def test_match_count_and_broad_queries(archive, pages, monkeypatch) -> None:  # 
     exact = query.search(archive, "huyen", limit=5)
     assert exact.exhaustive and exact.matches == len(want)
     # Above the cap, hits come from articles naming the words in title or lead, then the rest.
-    monkeypatch.setattr(query, "RANK_CAP", 3)
+    monkeypatch.setattr(fulltext, "RANK_CAP", 3)
     broad = query.search(archive, "huyen", limit=len(want))
     assert not broad.exhaustive and broad.matches is None
     assert {h.article_id for h in broad} == want

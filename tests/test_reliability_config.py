@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from huyenkyanh_archive.cli import app
-from huyenkyanh_archive.crawl import crawl
+from huyenkyanh_archive.crawl.engine import crawl
 from tests.support.crawl_support import cli, fast_options, profile
 from tests.support.render import load_corpus
 from tests.support.replica import Replica
@@ -170,7 +170,7 @@ def test_not_an_archive(archive: Path, tmp_path: Path, what: str) -> None:
         one_line(result, str(db))
 
 
-PROFILE = (Path(__file__).resolve().parent.parent / "src" / "huyenkyanh_archive" / "profiles" / "hatinh-portal.toml")
+PROFILE = (Path(__file__).resolve().parent.parent / "src" / "huyenkyanh_archive" / "site" / "profiles" / "hatinh-portal.toml")
 
 
 @pytest.mark.parametrize(

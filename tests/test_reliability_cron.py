@@ -23,7 +23,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from huyenkyanh_archive.lock import lock_path, read_holder
+from huyenkyanh_archive.archive.lock import lock_path, read_holder
 from tests.support.crawl_support import cli, cli_argv, cli_env
 from tests.support.reliability_support import assert_consistent, crawl_args
 from tests.support.render import load_corpus

@@ -1,4 +1,4 @@
-"""Search filters on broad queries (more matches than query.RANK_CAP), and the category lookup.
+"""Search filters on broad queries (more matches than fulltext.RANK_CAP), and the category lookup.
 
 The crawled corpus (tests/query_archive.py) is small, so RANK_CAP is lowered to
 make its common words "broad"; the expected sets come from the records.
@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from huyenkyanh_archive import query
-from huyenkyanh_archive.store import open_archive
+from huyenkyanh_archive.archive import search_index
+from huyenkyanh_archive.archive.store import open_archive
+from huyenkyanh_archive.query import fulltext
 from tests.support.query_archive import Page, plain
 
 CAP = 3
@@ -60,7 +62,7 @@ FILTERS = [
 
 @pytest.mark.parametrize(("opts", "passes"), FILTERS, ids=[str(o) for o, _p in FILTERS])
 def test_a_broad_filtered_query_ranks_the_newest_title_matches_that_pass(archive, pages, monkeypatch, opts, passes) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(query, "RANK_CAP", CAP)
+    monkeypatch.setattr(fulltext, "RANK_CAP", CAP)
     want = {p.record.article_id for p in pages if has_word(p, "huyen") and passes(p)}
     assert len(want) > CAP, "the filter should leave a broad query"
     got = query.search(archive, "huyen", limit=len(pages), **opts)
@@ -83,7 +85,7 @@ def test_a_broad_filtered_query_ranks_the_newest_title_matches_that_pass(archive
 
 def test_a_broad_query_for_one_persons_articles(people_archive, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     path, records = people_archive
-    monkeypatch.setattr(query, "RANK_CAP", 1)
+    monkeypatch.setattr(fulltext, "RANK_CAP", 1)
     with open_archive(path, readonly=True) as arc:
         hits = query.search(arc, "ky", person="Nguyễn Văn Hải", limit=100)
         assert not hits.exhaustive
@@ -116,12 +118,12 @@ def test_the_category_lookup_is_the_same_with_and_without_the_category_index(pag
     conn.execute("DROP INDEX articles_category_folder")
     conn.close()
     with open_archive(indexed_db, readonly=True) as arc:
-        assert query._category_index(arc) is not None
-        pairs = query._category_pairs(arc)
+        assert search_index.category_index(arc) is not None
+        pairs = search_index.category_pairs(arc)
         assert set(pairs) == plain_pairs and len(pairs) == len(plain_pairs)
         assert {h.article_id for h in query.search(arc, "huyen", category="le-hoi", limit=100)} == set()
         indexed = [h.article_id for h in query.search(arc, "huyen", category="kinh-te", limit=100)]
     with open_archive(plain_db, readonly=True) as arc:
-        assert query._category_index(arc) is None
-        assert set(query._category_pairs(arc)) == plain_pairs
+        assert search_index.category_index(arc) is None
+        assert set(search_index.category_pairs(arc)) == plain_pairs
         assert indexed == [h.article_id for h in query.search(arc, "huyen", category="kinh-te", limit=100)] and indexed

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from huyenkyanh_archive import query
-from huyenkyanh_archive.ftsquery import parse
-from huyenkyanh_archive.snippets import snippet
-from huyenkyanh_archive.store import open_archive
+from huyenkyanh_archive.archive.store import open_archive
+from huyenkyanh_archive.query.ftsquery import parse
+from huyenkyanh_archive.query.snippets import snippet
 from huyenkyanh_archive.vietnamese import fold
 from tests.support.query_archive import plain
 

@@ -10,10 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from huyenkyanh_archive.archive import QueuedArticle
+from huyenkyanh_archive.archive.records import decode_record
+from huyenkyanh_archive.archive.schema import SCHEMA_VERSION
+from huyenkyanh_archive.archive.store import open_archive
 from huyenkyanh_archive.errors import StoreError
 from huyenkyanh_archive.record import Article, Attendee, Image, RelatedLink
-from huyenkyanh_archive.store import SCHEMA_VERSION, StoredResponse, decode_record, fold_text, open_archive
-from huyenkyanh_archive.vietnamese import fold
+from huyenkyanh_archive.response import Response
+from huyenkyanh_archive.vietnamese import fold, fold_text
 
 URL = "http://kyanh.hatinh.gov.vn/kyanh/portal/read/tin-tuc-khac/news/x.html/20230203143649"
 
@@ -32,8 +36,8 @@ def record(title: str = "Huyện Kỳ Anh triển khai kế hoạch", body: str 
 
 def save(archive, rec: Article, body: bytes = b"<html>page</html>") -> str:  # type: ignore[no-untyped-def]
     with archive.transaction():
-        rid = archive.add_response(StoredResponse(URL, 200, {"ETag": '"1"'}, body, "2026-01-01T00:00:00Z"))
-        return archive.save_article(rec, article_id="20230203143649", response_id=rid,
+        rid = archive.bodies.add_response(Response(URL, 200, [("ETag", '"1"')], body, "2026-01-01T00:00:00Z"), "article")
+        return archive.articles.save(rec, article_id="20230203143649", response_id=rid,
                                     fetched_at="2026-01-01T00:00:00Z", folder="tin-tuc-khac", etag='"1"')
 
 
@@ -48,7 +52,7 @@ def test_new_unchanged_changed_versions(tmp_path: Path) -> None:
         assert a.conn.execute("SELECT title, version_count FROM articles").fetchone() == ("Tiêu đề đã sửa", 2)
         # Both raw pages kept, each once.
         assert a.conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 2
-        assert a.current_record("20230203143649").title == "Tiêu đề đã sửa"  # type: ignore[union-attr]
+        assert a.articles.current_record("20230203143649").title == "Tiêu đề đã sửa"  # type: ignore[union-attr]
 
 
 def test_children_rows_follow_the_current_record(tmp_path: Path) -> None:
@@ -77,7 +81,7 @@ def test_removed_is_marked_never_deleted(tmp_path: Path) -> None:
     with open_archive(tmp_path / "a.db") as a:
         save(a, record())
         with a.transaction():
-            assert a.mark_removed("20230203143649", "2026-02-01T00:00:00Z")
+            assert a.articles.mark_removed("20230203143649", "2026-02-01T00:00:00Z")
         assert a.conn.execute("SELECT removed_at, title FROM articles").fetchone() == (
             "2026-02-01T00:00:00Z", "Huyện Kỳ Anh triển khai kế hoạch")
         assert save(a, record()) == "unchanged"  # it came back
@@ -87,8 +91,8 @@ def test_removed_is_marked_never_deleted(tmp_path: Path) -> None:
 def test_a_failed_article_transaction_leaves_nothing(tmp_path: Path) -> None:
     with open_archive(tmp_path / "a.db") as a:
         with pytest.raises(RuntimeError), a.transaction():
-            a.add_response(StoredResponse(URL, 200, {}, b"body", "t"))
-            a.save_article(record(), article_id="20230203143649", response_id=None, fetched_at="t")
+            a.bodies.add_response(Response(URL, 200, [], b"body", "t"), "article")
+            a.articles.save(record(), article_id="20230203143649", response_id=None, fetched_at="t")
             raise RuntimeError("killed between writes")
         for table in ("responses", "blobs", "articles", "versions", "attendees", "authors"):
             assert a.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
@@ -98,21 +102,21 @@ def test_a_failed_article_transaction_leaves_nothing(tmp_path: Path) -> None:
 def test_frontier_and_folders(tmp_path: Path) -> None:
     with open_archive(tmp_path / "a.db") as a:
         with a.transaction():
-            a.add_frontier([("20230203143649", URL, "tin-tuc-khac"), ("20230101000000", URL + "x", None)], "t")
-            a.add_frontier([("20230203143649", URL, "kinh-te")], "t")  # rediscovered: still one entry
-        assert len(a.frontier()) == 2
+            a.state.add_frontier([QueuedArticle("20230203143649", URL, "tin-tuc-khac"), QueuedArticle("20230101000000", URL + "x", None)], "t")
+            a.state.add_frontier([QueuedArticle("20230203143649", URL, "kinh-te")], "t")  # rediscovered: still one entry
+        assert len(a.state.frontier()) == 2
         save(a, record())  # archiving removes it from the frontier
-        assert [f[0] for f in a.frontier()] == ["20230101000000"]
+        assert [f.article_id for f in a.state.frontier()] == ["20230101000000"]
         with a.transaction():
-            a.add_frontier([("20230203143649", URL, None)], "t")  # held: not added back
-            a.frontier_failed("20230101000000", URL + "x", None, "HTTP 500", "t")
-        assert [f[0] for f in a.frontier()] == ["20230101000000"]
-        assert a.frontier(max_attempts=1) == []
-        assert a.folder_state("kyanh", "kinh-te") is None
+            a.state.add_frontier([QueuedArticle("20230203143649", URL, None)], "t")  # held: not added back
+            a.state.frontier_failed(QueuedArticle("20230101000000", URL + "x", None), "HTTP 500", "t")
+        assert [f.article_id for f in a.state.frontier()] == ["20230101000000"]
+        assert a.state.frontier(max_attempts=1) == []
+        assert a.state.folder_state("kyanh", "kinh-te") is None
         with a.transaction():
-            a.folder_walked("kyanh", "kinh-te", 3, True, "t1")
-            a.folder_walked("kyanh", "kinh-te", 1, False, "t2")  # a later short walk keeps the mark
-        assert a.folder_state("kyanh", "kinh-te") == "t1"
+            a.state.folder_walked("kyanh", "kinh-te", 3, True, "t1")
+            a.state.folder_walked("kyanh", "kinh-te", 1, False, "t2")  # a later short walk keeps the mark
+        assert a.state.folder_state("kyanh", "kinh-te") == "t1"
 
 
 def test_reopen_keeps_schema_version(tmp_path: Path) -> None:
@@ -139,7 +143,7 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
         a.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
         with pytest.raises(StoreError, match="full"), a.transaction():
             # Random bytes do not compress: far more than two pages.
-            a.add_response(StoredResponse(URL, 200, {}, os.urandom(200_000), "t"))
+            a.bodies.add_response(Response(URL, 200, [], os.urandom(200_000), "t"), "article")
         assert a.conn.execute("SELECT count(*) FROM responses").fetchone()[0] == 1
     with open_archive(db) as a:  # space freed (a new connection has no cap): writing works again
         save(a, record(title="Sau khi giải phóng dung lượng"))
@@ -164,7 +168,7 @@ def test_held_answers_for_more_ids_than_sqlite_binds(tmp_path: Path) -> None:
     with open_archive(tmp_path / "a.db") as a:
         save(a, record())
         ids = [f"2020{i:010d}" for i in range(40_000)] + ["20230203143649"]
-        assert a.held(ids) == {"20230203143649"}
+        assert a.state.held(ids) == {"20230203143649"}
 
 
 def test_versions_hold_compressed_json_and_old_text_records_still_read(tmp_path: Path) -> None:
@@ -174,4 +178,4 @@ def test_versions_hold_compressed_json_and_old_text_records_still_read(tmp_path:
         assert isinstance(stored, bytes) and decode_record(stored)["title"] == record().title
         # An archive written before compression holds JSON text: still read.
         a.conn.execute("UPDATE versions SET record = ?", (record(title="Văn bản cũ").to_json(),))
-        assert a.current_record("20230203143649").title == "Văn bản cũ"  # type: ignore[union-attr]
+        assert a.articles.current_record("20230203143649").title == "Văn bản cũ"  # type: ignore[union-attr]

@@ -1,6 +1,29 @@
-"""Errors the library raises; the CLI maps each to one line and an exit code."""
+"""Every error the library raises; the CLI maps each to one line on stderr and an exit code.
+
+The hierarchy::
+
+    ArchiveError                  a failure with a one-line message (exit code per class)
+    ├── ExtractError         65   a page that cannot be turned into a record
+    ├── SourceDamagedError   65   a WARC/WACZ file damaged at a byte offset (records before it kept)
+    ├── ProfileError         78   a site profile that is missing or malformed
+    ├── StoreError           74   the database cannot be opened or written
+    ├── LockedError          75   another crawl holds the database
+    ├── QueryError            2   a malformed query, filter or option value
+    ├── CrawlBugError        70   a crawl thread failed in a way that is a bug
+    └── FetchError           69   a fetch that failed (the site unreachable, when it is robots.txt)
+        ├── OffSiteError          a URL or redirect target outside the site: never fetched
+        ├── DisallowedError       robots.txt forbids the URL
+        ├── TooLargeError         a body over the size cap (after decompression)
+        └── RetriesExhaustedError every attempt failed with a retryable error
+"""
 
 from __future__ import annotations
+
+__all__ = [
+    "ArchiveError", "ExtractError", "SourceDamagedError", "ProfileError", "StoreError", "LockedError",
+    "QueryError", "CrawlBugError", "FetchError", "OffSiteError", "DisallowedError", "TooLargeError",
+    "RetriesExhaustedError",
+]
 
 
 class ArchiveError(Exception):
@@ -11,6 +34,12 @@ class ArchiveError(Exception):
 
 class ExtractError(ArchiveError):
     """A page that cannot be turned into a record (empty, binary, not HTML)."""
+
+    exit_code = 65  # EX_DATAERR
+
+
+class SourceDamagedError(ArchiveError):
+    """A WARC/WACZ file that is truncated or damaged; the message names the file and the offset."""
 
     exit_code = 65  # EX_DATAERR
 
@@ -39,7 +68,29 @@ class QueryError(ArchiveError):
     exit_code = 2
 
 
+class CrawlBugError(ArchiveError):
+    """A crawl thread failed in a way that is a bug, not the site's or the disk's doing."""
+
+    exit_code = 70  # EX_SOFTWARE
+
+
 class FetchError(ArchiveError):
     """A fetch that failed after its retries."""
 
     exit_code = 69  # EX_UNAVAILABLE
+
+
+class OffSiteError(FetchError):
+    """A URL (or a redirect target) outside the site's host: never fetched."""
+
+
+class DisallowedError(FetchError):
+    """robots.txt forbids the URL."""
+
+
+class TooLargeError(FetchError):
+    """A body over the size cap (after decompression)."""
+
+
+class RetriesExhaustedError(FetchError):
+    """Every attempt failed with a retryable error."""

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from huyenkyanh_archive.crawl import crawl
+from huyenkyanh_archive.archive.store import open_archive
+from huyenkyanh_archive.crawl.engine import crawl
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.extract.roles import expand_role
-from huyenkyanh_archive.profile import load_profile
 from huyenkyanh_archive.record import Article, Attendee
-from huyenkyanh_archive.store import open_archive
+from huyenkyanh_archive.site.profile import load_profile
 from tests.support.crawl_support import fast_options
 from tests.support.render import load_corpus
 from tests.support.replica import Replica
@@ -128,7 +128,7 @@ def build_people_archive(path: Path) -> tuple[Path, list[Article]]:
     with open_archive(path) as archive:
         for rec in records:
             with archive.transaction():
-                archive.save_article(rec, article_id=rec.article_id or "", response_id=None, fetched_at="2025-06-01T00:00:00Z")
+                archive.articles.save(rec, article_id=rec.article_id or "", response_id=None, fetched_at="2025-06-01T00:00:00Z")
         with archive.transaction():
             archive.conn.execute(
                 "INSERT INTO runs (started_at, finished_at, status, stats) VALUES (?, ?, ?, ?)",

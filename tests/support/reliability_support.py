@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from huyenkyanh_archive.store import open_archive
+from huyenkyanh_archive.archive.store import open_archive
 from tests.support.replica import Replica
 
 
@@ -82,5 +82,5 @@ def stored_pages(db: Path) -> dict[str, list[bytes]]:
             "SELECT a.article_id, r.body_sha256 FROM versions v JOIN articles a ON a.id = v.article"
             " JOIN responses r ON r.id = v.response_id ORDER BY v.version"
         ).fetchall():
-            out.setdefault(aid, []).append(archive.get_blob(sha))
+            out.setdefault(aid, []).append(archive.bodies.get(sha))
     return out

@@ -18,9 +18,9 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..crawl import CrawlOptions, CrawlSummary, Event, crawl, reextract
-from ..fetch import DEFAULT_USER_AGENT
-from ..profile import load_profile
+from ..crawl.engine import CrawlOptions, CrawlSummary, Event, crawl, reextract
+from ..crawl.fetch import DEFAULT_USER_AGENT
+from ..site.profile import load_profile
 from . import app, errors_as_exit, fail, stderr, stdout
 
 DEFAULT_DB = "kyanh-archive.db"

@@ -21,8 +21,8 @@ from rich.text import Text
 from .. import __version__
 from ..errors import ArchiveError, ExtractError, FetchError
 from ..extract import extract_article
-from ..profile import Profile, load_profile
 from ..record import Article
+from ..site.profile import Profile, load_profile
 from . import app, errors_as_exit, stdout
 
 USER_AGENT = f"kyanh-archive/{__version__} (extract; +https://github.com/kyanh-archive/kyanh-archive)"

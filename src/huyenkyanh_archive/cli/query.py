@@ -12,9 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import query as q
-from ..export import FORMATS, export, export_to_path
-from ..optimize import optimize
-from ..store import Archive, open_for_reading
+from ..archive.export import FORMATS, export, export_to_path
+from ..archive.optimize import optimize
+from ..archive.store import Archive, open_for_reading
 from . import app, errors_as_exit, fail, stdout
 
 DEFAULT_DB = "kyanh-archive.db"

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from ..errors import ExtractError
-from ..profile import Profile, load_profile
 from ..record import Article
+from ..site.profile import Profile, load_profile
 from .bylines import parse_byline
 from .decode import decode_html
 from .page import PageFields, extract_page

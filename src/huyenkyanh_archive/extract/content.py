@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..record import Image
-from ..urls import absolute
+from ..site.urls import absolute
 from ..vietnamese import fold
 from .dates import find_date
 from .html import (

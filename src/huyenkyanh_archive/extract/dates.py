@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
+
+from ..clock import VN_TZ
 
 __all__ = ["VN_TZ", "PrintedDate", "find_date", "find_dates", "parse_iso", "iso_date_part"]
 
-VN_TZ = timezone(timedelta(hours=7))
 
 _WEEKDAY = r"(?:(?:th[ứư]\s*(?:hai|ba|t[ưư]|n[ăa]m|s[áa]u|b[ảa]y|[2-7]))|ch[ủu]\s*nh[ậa]t|cn|t[2-7])"
 _TIME = r"(?P<{p}h>[01]?\d|2[0-3])\s*(?::|h|giờ)\s*(?P<{p}mi>[0-5]\d)(?::(?P<{p}s>[0-5]\d))?(?:\s*(?P<{p}ap>AM|PM|SA|CH)\b)?"

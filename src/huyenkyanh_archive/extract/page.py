@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..profile import Profile
 from ..record import Image, RelatedLink
-from ..urls import absolute, is_on_site, parse_article_url
+from ..site.profile import Profile
+from ..site.urls import absolute, is_on_site, parse_article_url
 from ..vietnamese import fold
 from .content import RELATED_RE, densest_root, find_content
 from .dates import PrintedDate, find_date, find_dates, parse_iso

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import QueryError
-from .vietnamese import fold
+from ..errors import QueryError
+from ..vietnamese import fold
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 64

@@ -24,18 +24,19 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from . import __version__ as _version
-from .errors import FetchError
-from .profile import Profile
-from .response import Response
-from .urls import absolute, bare_host, is_private_address, site_hosts
+from .. import __version__ as _version
+from ..clock import utc_now
+from ..errors import DisallowedError, FetchError, OffSiteError, RetriesExhaustedError, TooLargeError
+from ..response import Response
+from ..site.profile import Profile
+from ..site.urls import absolute, bare_host, is_private_address, site_hosts
 
 DEFAULT_USER_AGENT = (
     f"kyanh-archive/{_version} (+https://github.com/kyanh-archive/kyanh-archive; "
@@ -52,20 +53,8 @@ def pace_margin(delay: float) -> float:
     return min(0.05, max(0.005, 0.1 * delay)) if delay > 0 else 0.0
 
 
-class OffSiteError(FetchError):
-    """A URL (or a redirect target) outside the site's host: never fetched."""
 
 
-class DisallowedError(FetchError):
-    """robots.txt forbids the URL."""
-
-
-class TooLargeError(FetchError):
-    """A body over the size cap (after decompression)."""
-
-
-class RetriesExhaustedError(FetchError):
-    """Every attempt failed with a retryable error."""
 
 
 @dataclass(slots=True)
@@ -97,9 +86,6 @@ class FetchEvent:
     reason: str = ""
     wait: float = 0.0
 
-
-def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

@@ -27,32 +27,13 @@ locality when the name was split.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from .vietnamese import compare_key, fold_key, nfc
+from ..vietnamese import compare_key, fold_key, locality_of
 
-_UNIT = r"(?:[Xx]ã|[Pp]hường|[Tt]hị trấn|[Tt]hôn|[Xx]óm|[Tt]ổ dân phố)"
-# A place name is a run of capitalised syllables (Kỳ Tân, Hoành Sơn, Tân Phú).
-_PLACE_RE = re.compile(rf"(?<!\w){_UNIT}\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){{0,3}})")
 UNPLACED_LABEL = "không rõ địa bàn"
-
-
-@lru_cache(maxsize=16384)
-def locality_of(role: str | None) -> str | None:
-    """The commune-level place a role names, e.g. "xã Kỳ Tân", or None."""
-    if not role:
-        return None
-    text = nfc(role)
-    found = None
-    for m in _PLACE_RE.finditer(text):
-        found = m  # the last one: "Bí thư Chi bộ thôn X xã Y" is placed in Y
-    if found is None:
-        return None
-    return " ".join(found.group(0).split())
 
 
 @dataclass(slots=True)

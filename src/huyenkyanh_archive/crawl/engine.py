@@ -34,36 +34,33 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import extract as _extract_pkg
-from .discover import asset_urls, folder_url, parse_listing
-from .errors import ArchiveError, ExtractError, FetchError, StoreError
-from .fetch import DEFAULT_USER_AGENT, DisallowedError, Fetcher, FetchEvent, FetchOptions, FetchResult, utc_now
-from .lock import CrawlLock
-from .profile import Profile, load_profile
-from .record import Article
-from .store import (
+from .. import extract as _extract_pkg
+from ..archive import (
     Archive,
+    HeldArticle,
     PreparedBody,
     PreparedRecord,
-    StoredResponse,
+    QueuedArticle,
     content_hash,
     open_archive,
     prepare_body,
     prepare_record,
 )
+from ..archive.lock import CrawlLock
+from ..clock import utc_now, vn_today
+from ..errors import ArchiveError, CrawlBugError, DisallowedError, ExtractError, FetchError, StoreError
+from ..record import Article
+from ..site.profile import Profile, load_profile
+from .discover import asset_urls, folder_url, parse_listing
+from .fetch import DEFAULT_USER_AGENT, Fetcher, FetchEvent, FetchOptions, FetchResult
 
 _POLL = 0.1
 
-
-class CrawlBugError(ArchiveError):
-    """A crawl thread failed in a way that is a bug, not the site's or the disk's doing."""
-
-    exit_code = 70  # EX_SOFTWARE
 
 
 @dataclass(slots=True)
@@ -332,7 +329,7 @@ class _Crawl:
         o = self.options
         folders = list(o.folders or self.profile.folders)
         options_record = {k: v for k, v in asdict(o).items() if k not in ("user_agent", "stage_hook")}
-        self.summary.run_id = self.archive.begin_run(options_record)
+        self.summary.run_id = self.archive.state.begin_run(options_record)
         self.emit("start", run_id=self.summary.run_id, db=self.archive.path, site=self.profile.site,
                   base_url=self.fetch_profile.base_url, folders=folders)
         threads: list[threading.Thread] = []
@@ -372,7 +369,7 @@ class _Crawl:
             s.requests, s.retries, s.bytes = self.fetcher.requests, self.fetcher.retries, self.fetcher.bytes
             s.elapsed = round(time.monotonic() - started, 3)
             try:
-                self.archive.finish_run(s.run_id, s.status, {k: v for k, v in s.to_dict().items() if k != "errors"})
+                self.archive.state.finish_run(s.run_id, s.status, {k: v for k, v in s.to_dict().items() if k != "errors"})
             except StoreError:
                 pass  # the run row stays 'running' and is closed as 'killed' by the next run
             self.emit("end", **s.to_dict())
@@ -395,7 +392,7 @@ class _Crawl:
                 self._write_listing(item)
             elif isinstance(item, _FolderDone):
                 with self.archive.transaction():
-                    self.archive.folder_walked(self.profile.site, item.folder, item.pages, item.complete, utc_now())
+                    self.archive.state.folder_walked(self.profile.site, item.folder, item.pages, item.complete, utc_now())
                 self.summary.folders += 1
                 self.emit("folder", folder=item.folder, pages=item.pages, reached_end=item.complete, stopped=item.stopped)
             elif isinstance(item, _ArticleDone):
@@ -409,15 +406,7 @@ class _Crawl:
     def _add_response(self, res: FetchResult, kind: str, body: PreparedBody | None = None) -> int:
         for hop in res.redirects:
             self._add_response(hop, "redirect")
-        return self.archive.add_response(
-            StoredResponse(
-                url=res.url, status=res.status, headers=res.headers, body=res.body,
-                fetched_at=res.fetched_at, kind=kind, request_headers=res.request_headers,
-                http_version=res.http_version,
-            ),
-            run_id=self.summary.run_id,
-            prepared=body,
-        )
+        return self.archive.bodies.add_response(res, kind, self.summary.run_id, prepared=body)
 
     def _write_listing(self, item: _ListingDone) -> None:
         s = self.summary
@@ -428,7 +417,7 @@ class _Crawl:
             return
         with self.archive.transaction():
             self._add_response(item.response, "listing", item.body)
-            self.archive.add_frontier(item.new, utc_now())
+            self.archive.state.add_frontier([QueuedArticle(*n) for n in item.new], utc_now())
         s.listing_pages += 1
         if item.error:
             s.listing_failures += 1
@@ -448,12 +437,12 @@ class _Crawl:
         with a.transaction():
             if res is None:
                 if not task.revisit:
-                    a.frontier_failed(task.article_id, task.url, task.folder, error or "fetch failed", utc_now())
+                    a.state.frontier_failed(QueuedArticle(task.article_id, task.url, task.folder), error or "fetch failed", utc_now())
             elif res.status == 200 and done.record is not None:
                 rid = self._add_response(res, "article", done.body)
                 if hook is not None:
                     hook("response")
-                outcome = a.save_article(
+                outcome = a.articles.save(
                     done.record, article_id=task.article_id, response_id=rid, fetched_at=res.fetched_at,
                     folder=task.folder, etag=res.header("etag"), last_modified=res.header("last-modified"),
                     prepared=done.prepared,
@@ -463,11 +452,11 @@ class _Crawl:
                 for url, ares, aerr in done.assets:
                     if ares is not None and ares.status == 200:
                         self._add_response(ares, "asset")
-                        a.add_asset(url, ares.body, ares.header("content-type"), ares.fetched_at)
+                        a.state.add_asset(url, ares.body, ares.header("content-type"), ares.fetched_at)
                         s.assets += 1
                         for waiting in self._asset_waiters.pop(url, []):
-                            a.link_asset(waiting, url)
-                    elif ares is None and aerr is None and not a.has_asset(url):
+                            a.state.link_asset(waiting, url)
+                    elif ares is None and aerr is None and not a.state.has_asset(url):
                         # Another worker is fetching it: link when it is written.
                         self._asset_waiters.setdefault(url, []).append(task.article_id)
                         continue
@@ -478,24 +467,24 @@ class _Crawl:
                         self._error(f"asset {url}: {aerr or (ares.status if ares else '?')}")
                         self._asset_waiters.pop(url, None)
                         continue
-                    a.link_asset(task.article_id, url)
+                    a.state.link_asset(task.article_id, url)
             elif res.status == 304:
                 self._add_response(res, "article")
-                a.mark_checked(task.article_id, res.fetched_at, res.header("etag"), res.header("last-modified"))
+                a.articles.mark_checked(task.article_id, res.fetched_at, res.header("etag"), res.header("last-modified"))
                 outcome = "unchanged"
             elif res.status in (404, 410):
                 self._add_response(res, "article")
-                if a.mark_removed(task.article_id, res.fetched_at):
+                if a.articles.mark_removed(task.article_id, res.fetched_at):
                     outcome = "removed"
                 else:
-                    a.frontier_drop(task.article_id)
+                    a.state.frontier_drop(task.article_id)
                     outcome = "gone"
             else:
                 # Raw page kept even when it cannot be read: reextract may manage later.
                 self._add_response(res, "article")
                 error = error or f"HTTP {res.status}"
                 if not task.revisit:
-                    a.frontier_failed(task.article_id, task.url, task.folder, error, utc_now())
+                    a.state.frontier_failed(QueuedArticle(task.article_id, task.url, task.folder), error, utc_now())
         if hook is not None:
             hook("committed")
         setattr(s, outcome, getattr(s, outcome) + 1)
@@ -554,8 +543,8 @@ class _Crawl:
             return self._put(self.work, _Task(aid, url, folder))
 
         # 1. What earlier runs discovered and did not finish.
-        for aid, url, folder in reader.frontier(None if o.full else o.max_attempts):
-            if not queue_new(aid, url, folder) or self.stop.is_set():
+        for q in reader.state.frontier(None if o.full else o.max_attempts):
+            if not queue_new(q.article_id, q.url, q.folder) or self.stop.is_set():
                 return
         # 2. The folders.
         for folder in folders:
@@ -565,17 +554,17 @@ class _Crawl:
         if self.stop.is_set():
             return
         # 3. Revisits: recent articles, and on a full walk those no listing showed.
-        revisits: list[tuple[str, str, str | None, str | None, str | None]] = []
+        revisits: list[HeldArticle] = []
         if o.revisit_days > 0:
-            cutoff = (datetime.now(UTC) + timedelta(hours=7) - timedelta(days=o.revisit_days)).strftime("%Y-%m-%d")
-            revisits += reader.revisit_candidates(cutoff)
+            cutoff = vn_today(o.revisit_days).isoformat()
+            revisits += reader.state.revisit_candidates(cutoff)
         if o.full and not o.folders and budget != 0:
-            revisits += reader.articles_not_in(listed)
-        for aid, url, folder, etag, last_modified in revisits:
-            if aid in queued:
+            revisits += reader.state.articles_not_in(listed)
+        for h in revisits:
+            if h.article_id in queued:
                 continue
-            queued.add(aid)
-            if not self._put(self.work, _Task(aid, url, folder, True, etag, last_modified)):
+            queued.add(h.article_id)
+            if not self._put(self.work, _Task(h.article_id, h.url, h.folder, True, h.etag, h.last_modified)):
                 return
 
     def _walk_folder(
@@ -588,7 +577,7 @@ class _Crawl:
     ) -> None:
         o = self.options
         since = o.since.isoformat() if o.since else None
-        walked_before = reader.folder_state(self.profile.site, folder) is not None
+        walked_before = reader.state.folder_state(self.profile.site, folder) is not None
         url: str | None = folder_url(self.fetch_profile, folder, 1)
         page, pages, complete, stopped = 0, 0, False, "end"
         seen_pages: set[str] = set()
@@ -619,7 +608,7 @@ class _Crawl:
             listing = parse_listing(res.body, res.url, self.profile)
             items = listing.items
             ids = [it.ref.article_id for it in items]
-            held = reader.held(ids)
+            held = reader.state.held(ids)
             known_before = held | queued
             fresh = [
                 it for it in items
@@ -714,7 +703,7 @@ class _Crawl:
             if not self.fetcher.on_site(url) and not self.fetcher.on_site(self.fetcher.site_url(url)):
                 continue
             with self._asset_lock:
-                if url in self._assets_in_flight or reader.has_asset(url):
+                if url in self._assets_in_flight or reader.state.has_asset(url):
                     out.append((url, None, None))  # already archived: just link it
                     continue
                 self._assets_in_flight.add(url)
@@ -742,11 +731,10 @@ def crawl(
     profile = profile or load_profile()
     options = options or CrawlOptions()
     with CrawlLock(db_path) as lock:
-        archive = open_archive(db_path)
+        archive = open_archive(db_path, stage_hook=options.stage_hook)
         try:
             if options.max_page_count:
-                archive.conn.execute(f"PRAGMA max_page_count = {int(options.max_page_count)}")
-            archive.stage_hook = options.stage_hook
+                archive.cap_size(options.max_page_count)
             fds = (lock.fileno,) if lock.fileno is not None else ()
             return _Crawl(archive, profile, options, events, fds).run()
         finally:
@@ -776,17 +764,17 @@ def reextract(
     with CrawlLock(db_path):
         archive = open_archive(db_path, create=False)
         try:
-            for article_id in archive.article_ids():
-                before = archive.current_record(article_id)
+            for article_id in archive.articles.ids():
+                before = archive.articles.current_record(article_id)
                 try:
                     with archive.transaction():
                         latest: Article | None = None
-                        for version_id, url, headers, body in archive.stored_versions(article_id):
-                            canonical = before.url if before and before.url else url
-                            latest = extract_page(body, canonical, profile, dict(headers))
-                            archive.rewrite_version(version_id, latest)
+                        for stored in archive.articles.stored_versions(article_id):
+                            canonical = before.url if before and before.url else stored.url
+                            latest = extract_page(stored.body, canonical, profile, dict(stored.headers))
+                            archive.articles.rewrite_version(stored.version_id, latest)
                         if latest is not None:
-                            archive.replace_current_record(article_id, latest)
+                            archive.articles.replace_current(article_id, latest)
                 except StoreError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - one unreadable page must not stop the upgrade

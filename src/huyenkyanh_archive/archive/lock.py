@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import LockedError, StoreError
+from ..errors import LockedError, StoreError
 
 try:
     import fcntl

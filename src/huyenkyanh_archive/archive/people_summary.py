@@ -2,7 +2,8 @@
 few rows instead of every appearance of a prominent official (13,000 articles in a
 100,000-article archive) and every co-attendee of each.
 
-Tables (one transaction with the article they summarise; see README "The database"):
+Tables (created by migration v5 in :mod:`.schema`; written in one transaction with the
+article they summarise; see README "The database"):
 
 - ``persons``            one row per name key: articles, and the first and last day seen,
                          each with the article that shows it
@@ -25,50 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .people_index import locality_of
-from .vietnamese import fold_key
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS persons (
-    id INTEGER PRIMARY KEY,
-    name_key TEXT NOT NULL UNIQUE,
-    articles INTEGER NOT NULL DEFAULT 0,
-    first_day TEXT,
-    first_article INTEGER REFERENCES articles(id),
-    last_day TEXT,
-    last_article INTEGER REFERENCES articles(id)
-);
-CREATE TABLE IF NOT EXISTS person_names (
-    person INTEGER NOT NULL REFERENCES persons(id),
-    name TEXT NOT NULL,
-    articles INTEGER NOT NULL,
-    PRIMARY KEY (person, name)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS person_role_spans (
-    person INTEGER NOT NULL REFERENCES persons(id),
-    role_key TEXT NOT NULL,
-    articles INTEGER NOT NULL DEFAULT 0,
-    first_day TEXT,
-    first_article INTEGER REFERENCES articles(id),
-    last_day TEXT,
-    last_article INTEGER REFERENCES articles(id),
-    PRIMARY KEY (person, role_key)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS person_role_forms (
-    person INTEGER NOT NULL REFERENCES persons(id),
-    role_key TEXT NOT NULL,
-    role TEXT NOT NULL,
-    role_expanded TEXT NOT NULL,
-    articles INTEGER NOT NULL,
-    PRIMARY KEY (person, role_key, role, role_expanded)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS person_pairs (
-    person INTEGER NOT NULL REFERENCES persons(id),
-    other INTEGER NOT NULL REFERENCES persons(id),
-    articles INTEGER NOT NULL,
-    PRIMARY KEY (person, other)
-) WITHOUT ROWID;
-"""
+from ..vietnamese import fold_key, locality_of
 
 TABLES = ("persons", "person_names", "person_role_spans", "person_role_forms", "person_pairs")
 

@@ -29,10 +29,12 @@ from pathlib import Path
 from typing import IO, Literal
 from urllib.parse import urlsplit
 
-from .errors import QueryError, StoreError
-from .query import date_bound, day_range_clauses
-from .record import Article
-from .store import Archive, decode_record
+from ..clock import day_bound
+from ..errors import QueryError, StoreError
+from ..record import Article
+from .records import decode_record
+from .search_index import day_range_clauses
+from .store import Archive
 
 Format = Literal["jsonl", "csv", "warc"]
 FORMATS: tuple[str, ...] = ("jsonl", "csv", "warc")
@@ -55,8 +57,8 @@ def export(
     """Write the archive to the binary stream ``out``; returns the number of records written."""
     if fmt not in FORMATS:
         raise QueryError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    lo = date_bound(since, upper=False, option="--since")
-    hi = date_bound(until, upper=True, option="--until")
+    lo = day_bound(since, upper=False, option="--since")
+    hi = day_bound(until, upper=True, option="--until")
     try:
         if fmt == "jsonl":
             return _jsonl(archive, out, lo, hi)
@@ -235,7 +237,7 @@ def _warc(archive: Archive, out: IO[bytes], since: str | None, until: str | None
     # dictionary on the way runs on its own cursor.
     rows = archive.conn.execute(sql, params)
     for url, method, status, http_version, request_headers, headers, fetched_at, sha, data, codec, dict_sha in rows:
-        body = archive.decode_blob(data, codec, dict_sha, sha) if data is not None else b""
+        body = archive.bodies.decode(data, codec, dict_sha, sha) if data is not None else b""
         date = _warc_date(fetched_at)
         uri = _clean(url)
         block = _http_response(int(status), http_version, _pairs(headers), body)

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .profile import Profile
-from .urls import ArticleRef, absolute, is_on_site, parse_article_url, strip_tracking
+from ..site.profile import Profile
+from ..site.urls import ArticleRef, absolute, is_on_site, parse_article_url, strip_tracking
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _NEXT_WORDS = ("sau", "tiếp", "next", "»", "›", ">")

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import ProfileError
+from ..errors import ProfileError
 
 DEFAULT_PROFILE = "hatinh-portal"
 
@@ -88,7 +88,7 @@ def profile_from_dict(data: dict[str, Any], source: str = "<profile>") -> Profil
 
 
 def available_profiles() -> list[str]:
-    folder = resources.files("huyenkyanh_archive") / "profiles"
+    folder = resources.files("huyenkyanh_archive.site") / "profiles"
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
@@ -110,7 +110,7 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
         text = path.read_bytes()
         source = str(path)
     else:
-        res = resources.files("huyenkyanh_archive") / "profiles" / f"{spec}.toml"
+        res = resources.files("huyenkyanh_archive.site") / "profiles" / f"{spec}.toml"
         if not res.is_file():
             raise ProfileError(f"unknown site profile {spec!r}; choose one of: {', '.join(available_profiles())}, or give a .toml file")
         text = res.read_bytes()

@@ -23,8 +23,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
+from ..vietnamese import fold_char, nfc
 from .ftsquery import Term
-from .vietnamese import fold_char, nfc
 
 # The index's tokens (unicode61 keeps letters and digits), as ftsquery splits a query.
 _TOKEN_RE = re.compile(r"[^\W_]+")

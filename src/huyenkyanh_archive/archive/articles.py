@@ -1,0 +1,267 @@
+"""Articles: the current record, its versions, its child rows and its search-index entry.
+
+One article is written in one transaction (the caller's): the ``articles``
+row, a ``versions`` row per distinct content, the child tables (authors,
+attendees, images, related), the FTS entry, and its share of the person
+summaries (:mod:`.people_summary`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..errors import StoreError
+from ..record import Article
+from ..vietnamese import compare_key, fold, fold_text
+from . import people_summary
+from .records import FtsTexts, PreparedRecord, content_hash, decode_record, encode_record, fts_texts, prepare_record
+
+if TYPE_CHECKING:
+    from .store import Archive
+
+__all__ = ["Articles", "SaveOutcome", "StoredVersion"]
+
+SaveOutcome = Literal["new", "changed", "unchanged"]
+
+
+@dataclass(slots=True)
+class StoredVersion:
+    """One version's raw page, for ``reextract``."""
+
+    version_id: int
+    url: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class Articles:
+    """The ``articles``, ``versions`` and child tables, and ``articles_fts``."""
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._archive.conn
+
+    def save(
+        self,
+        record: Article,
+        *,
+        article_id: str,
+        response_id: int | None,
+        fetched_at: str,
+        folder: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        prepared: PreparedRecord | None = None,
+    ) -> SaveOutcome:
+        """Store ``record`` as the article's current version: new, changed or unchanged.
+
+        Call inside :meth:`Archive.transaction` with the response it came from.
+        """
+        prep = prepared or prepare_record(record)
+        row = self._conn.execute("SELECT id, version_count FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        if row is not None:
+            pk, count = row
+            if self._same_content(pk, prep.digest):
+                self._conn.execute(
+                    "UPDATE articles SET last_checked = ?, removed_at = NULL, etag = coalesce(?, etag),"
+                    " last_modified = coalesce(?, last_modified) WHERE id = ?",
+                    (fetched_at, etag, last_modified, pk),
+                )
+                return "unchanged"
+            outcome: SaveOutcome = "changed"
+            version = count + 1
+            self._delete_children(pk)
+        else:
+            outcome, version, pk = "new", 1, None
+        values = {
+            "article_id": article_id,
+            "url": record.url or record.source,
+            "site": record.site,
+            "category": record.category,
+            "folder": folder,
+            **_record_columns(record),
+            "etag": etag,
+            "last_modified": last_modified,
+            "last_checked": fetched_at,
+            "last_changed": fetched_at,
+            "version_count": version,
+        }
+        if pk is None:
+            values["first_seen"] = fetched_at
+            cur = self._conn.execute(
+                f"INSERT INTO articles ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                tuple(values.values()),
+            )
+            pk = int(cur.lastrowid or 0)
+        else:
+            sets = ", ".join(f"{k} = ?" for k in values)
+            self._conn.execute(f"UPDATE articles SET {sets}, removed_at = NULL WHERE id = ?", (*values.values(), pk))
+        self._conn.execute(
+            "INSERT INTO versions (article, version, response_id, fetched_at, content_sha256, record)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (pk, version, response_id, fetched_at, prep.digest, prep.stored),
+        )
+        self._insert_children(pk, record, prep.fts)
+        self._conn.execute("DELETE FROM frontier WHERE article_id = ?", (article_id,))
+        return outcome
+
+    def _same_content(self, pk: int, digest: str) -> bool:
+        last = self._conn.execute(
+            "SELECT id, content_sha256, record FROM versions WHERE article = ? ORDER BY version DESC LIMIT 1", (pk,)
+        ).fetchone()
+        if last is None:
+            return False
+        if last[1] == digest:
+            return True
+        # A version hashed by an older rule (which counted the page's address) may still
+        # hold the same content: compare by today's rule, and remember it.
+        if content_hash(decode_record(last[2])) == digest:
+            self._conn.execute("UPDATE versions SET content_sha256 = ? WHERE id = ?", (digest, last[0]))
+            return True
+        return False
+
+    def replace_current(self, article_id: str, record: Article) -> None:
+        """Rewrite the current record in place (``reextract``); versions keep what was extracted then."""
+        row = self._conn.execute("SELECT id FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self._archive.path}: no article {article_id} to re-extract")
+        pk = row[0]
+        self._delete_children(pk)
+        cols = {**_record_columns(record), "category": record.category, "site": record.site}
+        self._conn.execute(f"UPDATE articles SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
+                           (*cols.values(), pk))
+        self._insert_children(pk, record)
+
+    def mark_removed(self, article_id: str, when: str) -> bool:
+        """The site answers 404/410 for a held article: dated, never deleted. False if not held."""
+        cur = self._conn.execute(
+            "UPDATE articles SET removed_at = coalesce(removed_at, ?), last_checked = ? WHERE article_id = ?",
+            (when, when, article_id),
+        )
+        return cur.rowcount > 0
+
+    def mark_checked(self, article_id: str, when: str, etag: str | None = None, last_modified: str | None = None) -> None:
+        """A revisit that found the article unchanged (304)."""
+        self._conn.execute(
+            "UPDATE articles SET last_checked = ?, removed_at = NULL, etag = coalesce(?, etag),"
+            " last_modified = coalesce(?, last_modified) WHERE article_id = ?",
+            (when, etag, last_modified, article_id),
+        )
+
+    def current_record(self, article_id: str) -> Article | None:
+        row = self._conn.execute(
+            "SELECT v.record FROM versions v JOIN articles a ON a.id = v.article"
+            " WHERE a.article_id = ? ORDER BY v.version DESC LIMIT 1",
+            (article_id,),
+        ).fetchone()
+        return Article.from_dict(decode_record(row[0])) if row else None
+
+    def ids(self) -> list[str]:
+        return [r[0] for r in self._conn.execute("SELECT article_id FROM articles ORDER BY id")]
+
+    def stored_versions(self, article_id: str) -> list[StoredVersion]:
+        """Each version's raw page, oldest first."""
+        out = []
+        for vid, url, headers, digest in self._conn.execute(
+            "SELECT v.id, r.url, r.headers, r.body_sha256 FROM versions v JOIN articles a ON a.id = v.article"
+            " JOIN responses r ON r.id = v.response_id WHERE a.article_id = ? ORDER BY v.version",
+            (article_id,),
+        ).fetchall():
+            body = self._archive.bodies.get(digest) if digest else None
+            if body is not None:
+                out.append(StoredVersion(vid, url, [(str(k), str(v)) for k, v in json.loads(headers)], body))
+        return out
+
+    def rewrite_version(self, version_id: int, record: Article) -> None:
+        """A version's record re-extracted from its own raw page (``reextract``)."""
+        self._conn.execute(
+            "UPDATE versions SET record = ?, content_sha256 = ? WHERE id = ?",
+            (encode_record(record.to_json()), content_hash(record), version_id),
+        )
+
+    # -- child rows ----------------------------------------------------------
+    def _fts_values(self, pk: int) -> tuple[Any, ...] | None:
+        row = self._conn.execute("SELECT title, lead, body, captions FROM articles WHERE id = ?", (pk,)).fetchone()
+        if row is None:
+            return None
+        return (pk, *(fold_text(v or "") for v in row))
+
+    def _delete_children(self, pk: int) -> None:
+        old = self._fts_values(pk)
+        if old is not None:
+            self._conn.execute(
+                "INSERT INTO articles_fts (articles_fts, rowid, title, lead, body, captions)"
+                " VALUES ('delete', ?, ?, ?, ?, ?)",
+                old,
+            )
+        people = self._conn.execute(
+            "SELECT name, name_key, role, role_key, role_expanded FROM attendees WHERE article = ? ORDER BY position, id",
+            (pk,),
+        ).fetchall()
+        for table in ("authors", "attendees", "images", "related"):
+            self._conn.execute(f"DELETE FROM {table} WHERE article = ?", (pk,))
+        people_summary.remove_article(self._conn, pk, people)
+
+    def _insert_children(self, pk: int, record: Article, fts: FtsTexts | None = None) -> None:
+        conn = self._conn
+        conn.executemany(
+            "INSERT INTO authors (article, position, name, name_key) VALUES (?, ?, ?, ?)",
+            [(pk, i, name, compare_key(name)) for i, name in enumerate(record.authors)],
+        )
+        day = record.published_at[:10] if record.published_at else None
+        rows = _attendee_rows(pk, record, day)
+        conn.executemany(
+            "INSERT INTO attendees (article, position, name, name_key, name_fold, role, role_key, role_expanded, day)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        people_summary.add_article(conn, pk, day, [r[2:4] + r[5:8] for r in rows])
+        conn.executemany(
+            "INSERT INTO images (article, position, src, caption) VALUES (?, ?, ?, ?)",
+            [(pk, i, im.src, im.caption) for i, im in enumerate(record.images)],
+        )
+        conn.executemany(
+            "INSERT INTO related (article, position, url, title) VALUES (?, ?, ?, ?)",
+            [(pk, i, r.url, r.title) for i, r in enumerate(record.related)],
+        )
+        self._archive.stage("fts")
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, lead, body, captions) VALUES (?, ?, ?, ?, ?)",
+            (pk, *(fts or fts_texts(record))),
+        )
+
+
+def _record_columns(record: Article) -> dict[str, Any]:
+    return {
+        "title": record.title,
+        "published_at": record.published_at,
+        "date_text": record.date_text,
+        "lead": record.lead,
+        "body": record.body,
+        "captions": "\n".join(record.captions),
+        "byline": record.byline,
+        "source_name": record.source_name,
+        "extractor_version": record.extractor_version,
+    }
+
+
+AttendeeInsert = tuple[int, int, str, str, str, str | None, str | None, str | None, str | None]
+
+
+def _attendee_rows(pk: int, record: Article, day: str | None) -> Sequence[AttendeeInsert]:
+    """One row per (person, role); a person with no role has one row with role NULL."""
+    rows: list[AttendeeInsert] = []
+    for i, person in enumerate(record.attendees):
+        key, folded = compare_key(person.name), fold(person.name)
+        expanded = person.roles_expanded or []
+        for j, role in enumerate(person.roles or [None]):
+            exp = expanded[j] if j < len(expanded) else role
+            rows.append((pk, i, person.name, key, folded, role, compare_key(exp) if exp else None, exp, day))
+    return rows
