@@ -103,6 +103,29 @@ DIFFERENT_OFFICES = [
 ]
 
 
+def test_the_rule_files_load() -> None:
+    r = offices.rules()
+    assert r.heads.match(offices.tokenize("Phó Chủ tịch TT UBND"), 0) is not None
+    assert r.ranks and r.place_levels and r.party_positions
+
+
+def test_a_malformed_rule_line_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = offices.data_lines
+
+    def broken(name: str) -> list[str]:
+        return ["Chủ tịch\tChủ tịch"] if name == "office_positions.tsv" else real(name)
+
+    monkeypatch.setattr(offices, "data_lines", broken)
+    with pytest.raises(ValueError, match="office_positions.tsv.*Chủ tịch"):
+        offices.rules.__wrapped__()
+
+
+def test_a_capitalised_word_is_not_a_qualifier() -> None:
+    # "năm" (year) starts a qualifier; "Năm" in a name does not.
+    assert read_role("Chủ tịch UBND huyện năm 2020").key == read_role("Chủ tịch UBND huyện").key
+    assert read_role("Hiệu trưởng Trường Tiểu học Năm Căn").organ == "Trường Tiểu học Năm Căn"
+
+
 def test_the_tables_are_big_enough() -> None:
     assert len(SAME_OFFICE) >= 25 and len(DIFFERENT_OFFICES) >= 25
 

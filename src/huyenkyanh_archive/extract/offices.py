@@ -48,6 +48,7 @@ __all__ = [
     "KINDS",
     "RoleReading",
     "read_role",
+    "rules",
     "read_roles",
     "same_office",
     "split_role",
@@ -170,8 +171,15 @@ def _options(fields: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _tsv(name: str) -> list[list[str]]:
-    return [[nfc(f.strip()) for f in line.split("\t")] for line in data_lines(name)]
+def _tsv(name: str, fields: int) -> list[list[str]]:
+    """Rows of a tab-separated rule file, each with at least ``fields`` non-empty fields."""
+    rows = []
+    for line in data_lines(name):
+        row = [nfc(f.strip()) for f in line.split("\t")]
+        if len(row) < fields or not all(row[:fields]):
+            raise ValueError(f"extract/data/{name}: {line!r} needs {fields} tab-separated fields")
+        rows.append(row)
+    return rows
 
 
 def _rank_key(text: str) -> str:
@@ -181,8 +189,9 @@ def _rank_key(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
+    """The rule files, loaded once; a malformed line is a ``ValueError`` naming it."""
     table = dict(abbreviations())
-    for abbr, full, *_ in _tsv("office_abbreviations.tsv"):
+    for abbr, full, *_ in _tsv("office_abbreviations.tsv", 2):
         table[abbr] = full
     alts = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
     abbreviation_re = re.compile(rf"(?<![\w&-])(?:{alts})(?![\w&]|-\w)")
@@ -192,7 +201,9 @@ def rules() -> _Rules:
 
     heads: _Phrases[_Head] = _Phrases()
     party_positions = set()
-    for form, position, kind, *rest in _tsv("office_positions.tsv"):
+    for form, position, kind, *rest in _tsv("office_positions.tsv", 3):
+        if kind not in KINDS:
+            raise ValueError(f"extract/data/office_positions.tsv: {form!r} has kind {kind!r}, not one of {KINDS}")
         opts = _options(rest)
         head = _Head(form, position, kind, opts.get("unit"), opts.get("organ"), opts.get("level"), "party" in opts)
         heads.add(_keys(form), head)
@@ -205,7 +216,7 @@ def rules() -> _Rules:
 
     organs: _Phrases[_Organ] = _Phrases()
     organ_by_key: dict[str, _Organ] = {}
-    for name, forms, *rest in _tsv("office_organs.tsv"):
+    for name, forms, *rest in _tsv("office_organs.tsv", 2):
         opts = _options(rest)
         organ = _Organ(name, opts.get("level"), "fixed" in opts)
         organ_by_key[compare_key(name)] = organ
@@ -214,7 +225,7 @@ def rules() -> _Rules:
 
     levels: _Phrases[_Level] = _Phrases()
     level_by_key: dict[str, _Level] = {}
-    for name, forms, *rest in _tsv("office_levels.tsv"):
+    for name, forms, *rest in _tsv("office_levels.tsv", 2):
         opts = _options(rest)
         level = _Level(name, opts.get("home"), opts.get("party"))
         level_by_key[compare_key(name)] = level
@@ -222,7 +233,7 @@ def rules() -> _Rules:
             levels.add(_keys(spelled(form)), level)
 
     ranks: dict[str, str] = {}
-    for name, forms, *_ in _tsv("office_ranks.tsv"):
+    for name, forms, *_ in _tsv("office_ranks.tsv", 2):
         for form in [name, *forms.split("|")]:
             ranks[_rank_key(form)] = name
 
@@ -233,7 +244,7 @@ def rules() -> _Rules:
         return out
 
     places: _Phrases[str] = _Phrases()
-    for line in [*data_lines("gazetteer.txt"), *(f[0] for f in _tsv("office_places.tsv"))]:
+    for line in [*data_lines("gazetteer.txt"), *(f[0] for f in _tsv("office_places.tsv", 2))]:
         place = canon_tone(nfc(line))
         places.add(_keys(place), place)
 
@@ -246,11 +257,11 @@ def rules() -> _Rules:
         level_by_key=level_by_key,
         not_levels=phrases("office_not_levels.txt"),
         ranks=ranks,
-        prefixes={compare_key(p): meaning for p, meaning, *_ in _tsv("office_prefixes.tsv")},
+        prefixes={compare_key(p): meaning for p, meaning, *_ in _tsv("office_prefixes.tsv", 2)},
         qualifiers=phrases("office_qualifiers.txt"),
         separators=phrases("office_separators.txt"),
         places=places,
-        place_levels={compare_key(p): level for p, level, *_ in _tsv("office_places.tsv")},
+        place_levels={compare_key(p): level for p, level, *_ in _tsv("office_places.tsv", 2)},
         party_positions=frozenset(party_positions),
         abbreviations=table,
         abbreviation_re=abbreviation_re,
@@ -350,7 +361,8 @@ def _read_rest(rest: str, head: _Head, why: list[str], home_district: str | None
     tokens = tokenize(rest)
     cut = len(tokens)
     for k in range(len(tokens)):
-        if k and r.qualifiers.match(tokens, k):
+        # A qualifier is written in lower case: "nhiệm kỳ 2021-2026", not "Trường Năm Căn".
+        if k and not tokens[k].is_cap and r.qualifiers.match(tokens, k):
             cut = k
             why.append(f"qualifier {rest[tokens[k].start :]!r} left out of the key")
             break
