@@ -147,6 +147,7 @@ class _Rules:
     level_by_key: dict[str, _Level]
     not_levels: _Phrases[bool]
     ranks: dict[str, str]
+    rank_first: frozenset[str]  # first token keys of rank forms: a cheap test before the full one
     prefixes: dict[str, str]
     qualifiers: _Phrases[bool]
     separators: _Phrases[bool]
@@ -157,6 +158,11 @@ class _Rules:
     abbreviation_re: re.Pattern[str]
 
 
+# Positions, organs, levels and places take few distinct values: their keys are cached.
+_key = lru_cache(maxsize=16384)(compare_key)
+
+
+@lru_cache(maxsize=4096)
 def _keys(text: str) -> tuple[str, ...]:
     return tuple(t.key for t in tokenize(text))
 
@@ -233,9 +239,11 @@ def rules() -> _Rules:
             levels.add(_keys(spelled(form)), level)
 
     ranks: dict[str, str] = {}
+    rank_tokens = []
     for name, forms, *_ in _tsv("office_ranks.tsv", 2):
         for form in [name, *forms.split("|")]:
             ranks[_rank_key(form)] = name
+            rank_tokens.append(_keys(form))
 
     def phrases(name: str) -> _Phrases[bool]:
         out: _Phrases[bool] = _Phrases()
@@ -257,6 +265,7 @@ def rules() -> _Rules:
         level_by_key=level_by_key,
         not_levels=phrases("office_not_levels.txt"),
         ranks=ranks,
+        rank_first=frozenset(k[0] for k in rank_tokens if k),
         prefixes={compare_key(p): meaning for p, meaning, *_ in _tsv("office_prefixes.tsv", 2)},
         qualifiers=phrases("office_qualifiers.txt"),
         separators=phrases("office_separators.txt"),
@@ -356,9 +365,13 @@ def _read_rest(rest: str, head: _Head, why: list[str], home_district: str | None
     if head.unit:
         # "Trưởng phòng Tài chính" = "Trưởng" of "Phòng Tài chính"; unless the
         # text names the unit again ("Trưởng đoàn Đoàn ĐBQH").
-        if _keys(rest)[: len(_keys(head.unit))] != _keys(head.unit):
+        tokens = tokenize(rest)
+        unit = _keys(head.unit)
+        if tuple(t.key for t in tokens[: len(unit)]) != unit:
             rest = f"{head.unit} {rest}".strip()
-    tokens = tokenize(rest)
+            tokens = tokenize(rest)
+    else:
+        tokens = tokenize(rest)
     cut = len(tokens)
     for k in range(len(tokens)):
         # A qualifier is written in lower case: "nhiệm kỳ 2021-2026", not "Trường Năm Căn".
@@ -393,7 +406,7 @@ def _read_rest(rest: str, head: _Head, why: list[str], home_district: str | None
             organ_spans.append((tokens[k].start, tokens[k + n - 1].end, organ.name))
             organ_hits.append((k, k + n, organ))
             written = rest[tokens[k].start : tokens[k + n - 1].end]
-            if compare_key(written) != compare_key(organ.name):
+            if _key(written) != _key(organ.name):
                 why.append(f"organ {written!r} -> {organ.name!r}")
             k += n
             continue
@@ -438,7 +451,7 @@ def _read_rest(rest: str, head: _Head, why: list[str], home_district: str | None
             # "Bí thư Đảng ủy Kỳ Tân": a place of known level right after an organ.
             _, b, organ = organ_hits[-1]
             place = _place(tokens, b)
-            level_name = r.place_levels.get(compare_key(place[1])) if place else None
+            level_name = r.place_levels.get(_key(place[1])) if place else None
             if place and level_name and b + place[0] == len(tokens):
                 parts.level, parts.locality = level_name, place[1]
                 organ_end = tokens[b].start
@@ -452,7 +465,7 @@ def _read_rest(rest: str, head: _Head, why: list[str], home_district: str | None
 
 def _home(level: str | None, why: list[str], home_district: str | None, home_province: str | None) -> str | None:
     """The portal's own district or province, for a level written without a place."""
-    rule = rules().level_by_key.get(compare_key(level or ""))
+    rule = rules().level_by_key.get(_key(level or ""))
     if not rule or not rule.home:
         return None
     home = home_district if rule.home == "district" else home_province
@@ -464,8 +477,8 @@ def _home(level: str | None, why: list[str], home_district: str | None, home_pro
 
 def _organ_has_level(organ: str | None, level: str | None) -> bool:
     """Whether the organ's name already says the level ("Huyện ủy" is at "huyện")."""
-    rule = rules().organ_by_key.get(compare_key(organ or ""))
-    return bool(rule and rule.level and level and compare_key(rule.level) == compare_key(level))
+    rule = rules().organ_by_key.get(_key(organ or ""))
+    return bool(rule and rule.level and level and _key(rule.level) == _key(level))
 
 
 def _assemble(
@@ -482,7 +495,7 @@ def _assemble(
     why: Sequence[str],
 ) -> RoleReading:
     fields = (position, organ, level, locality)
-    key = "|".join(compare_key(f or "").replace("|", "/") for f in fields)
+    key = "|".join(_key(f or "").replace("|", "/") for f in fields)
     words = [position, organ, level if level_shown else None, locality]
     label = " ".join(w for w in words if w)
     return RoleReading(text, kind, position, organ, level, locality, key, label, former, acting, tuple(why))
@@ -524,25 +537,24 @@ def _read_one(text: str, why: list[str], home_district: str | None, home_provinc
         acting = acting or meaning == "acting"
         why.append(f"{tokens[i].text!r}: " + {"former": "a former office", "acting": "acting"}.get(meaning, "dropped"))
         i += 1
-    body = body[tokens[i].start :] if i else body
-
-    rank = r.ranks.get(_rank_key(body))
+    start = tokens[i].start if i else 0
+    rank = r.ranks.get(_rank_key(body[start:]))
     if rank:
-        why.append(f"rank or title {body!r} -> {rank!r}")
+        why.append(f"rank or title {body[start:]!r} -> {rank!r}")
         return _assemble(text, "rank", rank, None, None, None, level_shown=False, former=former, acting=acting, why=why)
 
-    tokens = tokenize(body)
-    hit = _match_head(tokens, 0)
+    hit = _match_head(tokens, i)
     if hit is None:
-        return _other(text, _spell_out(body, why), why, former, acting)
+        return _other(text, _spell_out(body[start:], why), why, former, acting)
     n, head = hit
-    why.append(f"head {body[: tokens[n - 1].end]!r} -> position {head.position!r} ({head.kind})")
+    n += i  # tokens used by the prefixes and the head
+    why.append(f"head {body[start : tokens[n - 1].end]!r} -> position {head.position!r} ({head.kind})")
     rest = body[tokens[n].start :] if n < len(tokens) else ""
     rest = _DOT_RE.sub("", _spell_out(rest, why))
     parts = _read_rest(rest, head, why, home_district, home_province)
     organ = parts.organ
     if head.organ:
-        implied = r.organ_by_key.get(compare_key(head.organ))
+        implied = r.organ_by_key.get(_key(head.organ))
         if organ:
             why.append(f"{head.form!r} names the organ {head.organ!r}; {organ!r} added to it")
             organ = f"{head.organ} {organ}"
@@ -557,7 +569,7 @@ def _read_one(text: str, why: list[str], home_district: str | None, home_provinc
             if parts.locality is None:
                 parts.locality = _home(parts.level, why, home_district, home_province)
     if organ is None and head.party and parts.level:
-        level_rule = r.level_by_key.get(compare_key(parts.level))
+        level_rule = r.level_by_key.get(_key(parts.level))
         if level_rule and level_rule.party:
             organ = level_rule.party
             why.append(f"the party committee of the level {parts.level!r}: {organ!r}")
@@ -596,6 +608,8 @@ def _starts_role(tokens: Sequence[Token], i: int) -> bool:
         return False
     if r.heads.match(tokens, i) or (tokens[i].key == "phó" and r.heads.match(tokens, i + 1)):
         return True
+    if tokens[i].key not in r.rank_first:
+        return False
     return any(_rank_key(" ".join(t.text for t in tokens[i : i + n])) in r.ranks for n in (1, 2, 3, 4))
 
 
@@ -620,7 +634,7 @@ def split_role(role: str) -> tuple[str, ...]:
             continue
         k += 1
     # A rank glued to the head that follows it.
-    for n in (4, 3, 2, 1):
+    for n in (4, 3, 2, 1) if tokens and tokens[0].key in r.rank_first else ():
         if n < len(tokens) and _rank_key(text[: tokens[n - 1].end]) in r.ranks:
             j = n + 1 if n < len(tokens) and tokens[n].text == "." else n
             if j < len(tokens) and tokens[j].is_word and _match_head(tokens, j):
@@ -649,10 +663,10 @@ def read_roles(
             readings.append(read_role(part, home_district=home_district, home_province=home_province))
     r = rules()
     for idx, reading in enumerate(readings):
-        if reading.organ is not None or compare_key(reading.position or "") not in r.party_positions:
+        if reading.organ is not None or _key(reading.position or "") not in r.party_positions:
             continue
         for other in readings:
-            level_rule = r.level_by_key.get(compare_key(other.level or ""))
+            level_rule = r.level_by_key.get(_key(other.level or ""))
             if other is reading or not level_rule or not level_rule.party:
                 continue
             party = level_rule.party
