@@ -44,6 +44,7 @@ from .cdx import (
     parse_cdx,
     parse_num_pages,
     parse_replay_url,
+    rate_limit_of,
     read_replay,
     site_headers,
     site_queries,
@@ -57,6 +58,6 @@ __all__ = [
     "Capture", "CaptureDeduper", "Captured", "CdxFormatError", "CdxPage", "CdxQuery", "Failed", "MatchType",
     "Memento", "NearestCapture", "NotArchived", "OffSite", "RateLimited", "Replayed", "ReplayTarget", "Skipped",
     "WarcDamaged", "WarcItem", "cdx_digest", "digest_matches", "hosts_for", "mimetype_filter", "parse_cdx",
-    "parse_num_pages", "parse_replay_url", "read_replay", "read_warc", "site_headers", "site_queries", "surt",
+    "parse_num_pages", "parse_replay_url", "rate_limit_of", "read_replay", "read_warc", "site_headers", "site_queries", "surt",
     "warc_date",
 ]

@@ -43,7 +43,7 @@ __all__ = [
     "Capture", "CaptureDeduper", "CdxFormatError", "CdxPage", "CdxQuery", "Failed", "MatchType", "Memento",
     "NearestCapture", "NotArchived", "RateLimited", "ReplayTarget", "Replayed",
     "cdx_digest", "digest_matches", "hosts_for", "mimetype_filter", "parse_cdx", "parse_num_pages",
-    "parse_replay_url", "read_replay", "site_headers", "site_queries", "surt",
+    "parse_replay_url", "rate_limit_of", "read_replay", "site_headers", "site_queries", "surt",
 ]
 
 DEFAULT_BASE = "https://web.archive.org"
@@ -617,6 +617,16 @@ def _retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now + 1.0)  # whole seconds: round up, never come early
 
 
+def rate_limit_of(status: int, headers: Sequence[tuple[str, str]], *, now: float | None = None) -> RateLimited | None:
+    """A 429 or 503 from the archive (CDX server or replay): how long to stop; None otherwise.
+
+    Not for mementos: an archived 503 carries Memento-Datetime (see :func:`read_replay`).
+    """
+    if status not in RATE_LIMIT_STATUSES:
+        return None
+    return RateLimited(status, _retry_after(_header(headers, "retry-after"), time.time() if now is None else now))
+
+
 def site_headers(headers: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """The headers the site sent, from a memento's: ``X-Archive-Orig-*`` with the prefix
     removed, and ``Content-Type``, which Wayback passes through [E]. Wayback's own
@@ -659,8 +669,9 @@ def read_replay(
     memento_datetime = _header(headers, "memento-datetime")
     if memento_datetime is not None:
         return _memento(capture, status, headers, body, base, memento_datetime)
-    if status in RATE_LIMIT_STATUSES:
-        return RateLimited(status, _retry_after(_header(headers, "retry-after"), time.time() if now is None else now))
+    limited = rate_limit_of(status, headers, now=now)
+    if limited is not None:
+        return limited
     if 300 <= status < 400:
         location = _header(headers, "location")
         target = parse_replay_url(urljoin(base.rstrip("/") + "/", location)) if location else None
