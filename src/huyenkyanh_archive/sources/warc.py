@@ -162,7 +162,9 @@ class _Member:
             self.error = str(exc)
             self.done = True
             return
-        rest = self._z.unconsumed_tail + self._z.unused_data
+        # At the member's end zlib leaves the bytes after it in unused_data, and (when
+        # max_length was reached) the same bytes in unconsumed_tail too: take one.
+        rest = self._z.unused_data if self._z.eof else self._z.unconsumed_tail
         owner.pos += len(data) - len(rest)
         owner.pending = rest
         self._out += out
@@ -366,9 +368,12 @@ def _inflate(data: bytes, wbits: int, cap: int) -> bytes:
 
 def _records(fh: IO[bytes], label: str, start: int, cap: int) -> Iterator[_Record]:
     """Every record of one WARC stream (plain or gzip) from ``start``, checked; raises WarcDamaged."""
-    fh.seek(start)
-    head = fh.read(2)
-    fh.seek(start)
+    try:
+        fh.seek(start)
+        head = fh.read(2)
+        fh.seek(start)
+    except Exception as exc:  # noqa: BLE001 - a zip member whose first bytes cannot be inflated
+        raise WarcDamaged(label, start, f"unreadable ({type(exc).__name__}: {exc})") from None
     if head == _GZIP_MAGIC:
         yield from _gzip_records(fh, label, start, cap)
     else:
@@ -395,6 +400,14 @@ def _check_member(member: _Member, label: str) -> None:
         raise WarcDamaged(label, member.start, "gzip member cut short (truncated file?)")
 
 
+def _drain(member: _Member) -> None:
+    try:
+        while member.read(_CHUNK):
+            pass
+    except Exception:  # noqa: BLE001, S110 - only to learn whether the member itself is damaged
+        pass
+
+
 def _unit_records(stream: Any, label: str, member: _Member | None, cap: int) -> Iterator[_Record]:
     """The records of one plain stream: the file itself, or one gzip member (whose offset they all get)."""
     it = _QuietIterator(stream, no_record_parse=True)
@@ -411,7 +424,8 @@ def _unit_records(stream: Any, label: str, member: _Member | None, cap: int) -> 
         except WarcDamaged:
             raise
         except Exception as exc:  # noqa: BLE001 - whatever a damaged file makes warcio or zipfile raise
-            if member is not None and (member.error or member.truncated):
+            if member is not None:
+                _drain(member)  # a corrupt member shows at its CRC: say that rather than what it garbled
                 _check_member(member, label)
             raise WarcDamaged(label, offset, f"unreadable record ({type(exc).__name__}: {exc})") from None
         if member is not None and (member.error or member.truncated):
