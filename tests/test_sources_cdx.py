@@ -8,7 +8,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -347,7 +347,7 @@ class Listing:
 def get(client: httpx.Client, url: str, params: list[tuple[str, str]] | None, listing: Listing) -> httpx.Response:
     """One request, retried on 429/503 as the module says (waits shortened: loopback)."""
     for _ in range(40):
-        r = client.get(url, params=params)
+        r = client.get(url + (f"?{urlencode(params)}" if params else ""))
         limited = rate_limit_of(r.status_code, list(r.headers.multi_items()))
         if limited is None:
             return r
