@@ -20,6 +20,9 @@ record separator, and (gzip) its member must end properly. A record that
 fails raises :class:`WarcDamaged` naming the offset where it starts, after
 every good record before it has been yielded.
 
+A WACZ cut short has lost its zip directory (it is at the end): its stored
+WARCs are then found by their local headers and read up to the cut.
+
 Offsets: of a ``.warc``, the byte where the record starts; of a ``.warc.gz``,
 the byte where its gzip member starts (what CDX indexes give; records that
 share one gzip stream share its offset); inside a WACZ, the same within the
@@ -28,6 +31,7 @@ member named in ``file`` as ``<path>!archive/<name>``.
 
 from __future__ import annotations
 
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -105,7 +109,7 @@ class _NotGzip(Exception):
 class _Members:
     """The members of a multi-member gzip stream, one after another, with their offsets."""
 
-    def __init__(self, fh: IO[bytes], start: int) -> None:
+    def __init__(self, fh: IO[bytes] | _Window, start: int) -> None:
         self.fh = fh
         self.pos = start  # the offset in the file of pending[0]
         self.pending = b""
@@ -366,7 +370,7 @@ def _inflate(data: bytes, wbits: int, cap: int) -> bytes:
     return out
 
 
-def _records(fh: IO[bytes], label: str, start: int, cap: int) -> Iterator[_Record]:
+def _records(fh: IO[bytes] | _Window, label: str, start: int, cap: int) -> Iterator[_Record]:
     """Every record of one WARC stream (plain or gzip) from ``start``, checked; raises WarcDamaged."""
     try:
         fh.seek(start)
@@ -380,7 +384,7 @@ def _records(fh: IO[bytes], label: str, start: int, cap: int) -> Iterator[_Recor
         yield from _unit_records(fh, label, None, cap)
 
 
-def _gzip_records(fh: IO[bytes], label: str, start: int, cap: int) -> Iterator[_Record]:
+def _gzip_records(fh: IO[bytes] | _Window, label: str, start: int, cap: int) -> Iterator[_Record]:
     members = _Members(fh, start)
     while True:
         try:
@@ -509,11 +513,15 @@ class _Reader:
         self.cap = cap
         self.originals = _Originals()
         self.zip: zipfile.ZipFile | None = None
+        self.windows: dict[str, _StoredMember] = {}  # a WACZ without its central directory
 
     def label(self, unit: str) -> str:
         return f"{self.path}!{unit}" if unit else self.path
 
-    def open_unit(self, unit: str) -> IO[bytes]:
+    def open_unit(self, unit: str) -> IO[bytes] | _Window:
+        if unit in self.windows:
+            member = self.windows[unit]
+            return _Window(self.path, member.start, member.size)
         if self.zip is not None:
             return self.zip.open(unit)
         return open(self.path, "rb")  # noqa: SIM115 - closed by the caller
@@ -566,10 +574,100 @@ class _Reader:
         return None
 
 
-def _wacz_members(zf: zipfile.ZipFile) -> list[str]:
+def _is_warc_member(name: str) -> bool:
     # WACZ 1.1.1: the WARCs are under archive/ (indexes/, pages/, datapackage.json beside them).
-    return [i.filename for i in zf.infolist()
-            if i.filename.startswith("archive/") and i.filename.lower().endswith((".warc", ".warc.gz"))]
+    return name.startswith("archive/") and name.lower().endswith((".warc", ".warc.gz"))
+
+
+def _wacz_members(zf: zipfile.ZipFile) -> list[str]:
+    return [i.filename for i in zf.infolist() if _is_warc_member(i.filename)]
+
+
+# -- a WACZ cut short -------------------------------------------------------------------------------
+# A zip's directory is at its end, so a WACZ cut short (a download that stopped)
+# has none. WACZ writers store the WARCs uncompressed (they are gzip already),
+# so their local headers (APPNOTE 4.3.7) are enough to find and read them.
+
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredMember:
+    name: str
+    start: int  # where its data starts in the file
+    size: int
+
+
+class _Window:
+    """A stored member's bytes, read straight from the file."""
+
+    def __init__(self, path: str, start: int, size: int) -> None:
+        self.fh = open(path, "rb")  # noqa: SIM115 - closed by close()/__exit__
+        self.start, self.size, self.pos = start, size, 0
+
+    def read(self, n: int | None = -1) -> bytes:
+        left = self.size - self.pos
+        n = left if n is None or n < 0 else min(n, left)
+        self.fh.seek(self.start + self.pos)
+        data = self.fh.read(n)
+        self.pos += len(data)
+        return data
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        self.pos = max(0, pos if whence == 0 else self.pos + pos if whence == 1 else self.size + pos)
+        return self.pos
+
+    def tell(self) -> int:
+        return self.pos
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def __enter__(self) -> _Window:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _zip64_sizes(extra: bytes, usize: int, csize: int) -> tuple[int, int]:
+    pos = 0
+    while pos + 4 <= len(extra):
+        kind, length = struct.unpack_from("<HH", extra, pos)
+        if kind == 1:  # the Zip64 extended information: the sizes that did not fit, in this order
+            values = list(struct.unpack_from(f"<{length // 8}Q", extra, pos + 4))
+            if usize == 0xFFFFFFFF and values:
+                usize = values.pop(0)
+            if csize == 0xFFFFFFFF and values:
+                csize = values.pop(0)
+        pos += 4 + length
+    return usize, csize
+
+
+def _local_members(path: str) -> tuple[list[_StoredMember], int, str]:
+    """The stored members found by their local headers, in file order; the byte where that stops, and why."""
+    out: list[_StoredMember] = []
+    pos = 0
+    with open(path, "rb") as fh:
+        end = fh.seek(0, 2)
+        while True:
+            fh.seek(pos)
+            head = fh.read(_LOCAL_HEADER.size)
+            if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+                return out, pos, "no more local headers" if head[:4] == b"PK\x01\x02" else "no local header here"
+            _sig, _ver, flags, method, _t, _d, _crc, csize, usize, name_len, extra_len = _LOCAL_HEADER.unpack(head)
+            name = fh.read(name_len).decode("utf-8" if flags & 0x800 else "cp437", "replace")
+            usize, csize = _zip64_sizes(fh.read(extra_len), usize, csize)
+            data = pos + _LOCAL_HEADER.size + name_len + extra_len
+            if flags & 0x08 and csize == 0:
+                return out, pos, f"member {name} gives its size only after its data"
+            if method == 0:
+                out.append(_StoredMember(name, data, csize))
+            elif _is_warc_member(name):
+                return out, pos, f"member {name} is compressed, and unreadable without the zip's directory"
+            pos = data + csize
+            if pos >= end:
+                return out, min(pos, end), f"member {name} runs to the end of the file"
 
 
 def read_warc(path: str | Path, *, on_site: Callable[[str], bool], max_body: int = DEFAULT_MAX_BODY) -> Iterator[WarcItem]:
@@ -588,7 +686,8 @@ def read_warc(path: str | Path, *, on_site: Callable[[str], bool], max_body: int
     try:
         zf = zipfile.ZipFile(name)
     except zipfile.BadZipFile as exc:
-        raise WarcDamaged(name, 0, f"not a readable zip archive ({exc}; truncated?)") from None
+        yield from _salvage(reader, name, str(exc))
+        return
     with zf:
         reader.zip = zf
         members = _wacz_members(zf)
@@ -602,3 +701,15 @@ def read_warc(path: str | Path, *, on_site: Callable[[str], bool], max_body: int
                 info = zf.getinfo(member)
                 raise WarcDamaged(name, info.header_offset, f"zip member {member} unreadable ({exc})") from None
 
+
+
+def _salvage(reader: _Reader, name: str, problem: str) -> Iterator[WarcItem]:
+    """A WACZ without a readable directory: the WARCs its local headers give, then the damage."""
+    members, stop, why = _local_members(name)
+    warcs = [m for m in members if _is_warc_member(m.name)]
+    if not warcs:
+        raise WarcDamaged(name, 0, f"not a readable zip archive ({problem})")
+    reader.windows = {m.name: m for m in warcs}
+    for member in warcs:
+        yield from reader.items(member.name)
+    raise WarcDamaged(name, stop, f"zip archive without its directory (cut short?): {why}")
