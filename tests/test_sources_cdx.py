@@ -78,6 +78,7 @@ org%2Carchive%29%2F+19980109140106%21
     ("http://archive.org/", "org,archive)/"),
     ("https://archive.org:443/about/", "org,archive)/about/"),
     ("kyanh.gov.vn", "vn,gov,kyanh)/"),
+    ("www.kyanh.gov.vn/a?next=http://x.vn/", "vn,gov,kyanh)/a?next=http://x.vn/"),
     ("HTTP://WWW2.KyAnh.HaTinh.gov.vn/KyAnh/Portal/Folder/Kinh-Te?page=2&a=1",
      "vn,gov,hatinh,kyanh)/kyanh/portal/folder/kinh-te?a=1&page=2"),
     ("http://kyanh.gov.vn:8080/kyanh/portal", "vn,gov,kyanh:8080)/kyanh/portal"),

@@ -63,7 +63,8 @@ FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest",
 def urlkey(url: str) -> str:
     """The SURT urlkey, computed here independently of the client's code (README "urlkey";
     www./scheme/default port dropped, host reversed, lower case, query arguments sorted)."""
-    m = re.match(r"^(?:([A-Za-z][A-Za-z0-9+.-]*):)?//([^/?#]*)([^?#]*)(?:\?([^#]*))?", url if "//" in url else "//" + url)
+    has_scheme = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", url)
+    m = re.match(r"^(?:([A-Za-z][A-Za-z0-9+.-]*):)?//([^/?#]*)([^?#]*)(?:\?([^#]*))?", url if has_scheme else "//" + url)
     assert m is not None, url
     scheme, netloc, path, query = (m.group(1) or "http").lower(), m.group(2), m.group(3), m.group(4)
     netloc = netloc.rsplit("@", 1)[-1].lower()

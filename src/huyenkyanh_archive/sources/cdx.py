@@ -99,6 +99,7 @@ class CdxFormatError(ArchiveError):
 # IA's canonicalizer drops "www." and "www<digits>." [S]; edgi documents the same.
 _WWW = re.compile(r"^www\d*\.")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def surt(url: str) -> str:
@@ -111,7 +112,7 @@ def surt(url: str) -> str:
     ``org,archive)/``.
     """
     text = url.strip()
-    if "://" not in text:
+    if not _SCHEME.match(text):
         text = "http://" + text  # the CDX server takes bare "host/path" URLs [R]
     parts = urlsplit(text)
     host = (parts.hostname or "").strip(".")
