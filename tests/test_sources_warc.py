@@ -376,10 +376,32 @@ def test_a_zip_with_a_bad_member_keeps_the_members_before(tmp_path: Path) -> Non
     assert exc.offset == 0  # the first record of that member could not be read
     check(items[:n1], expect[:n1], f"{bad}!archive/rec-1.warc.gz")
     assert len(items) == n1
-    # A WACZ cut short has lost its central directory: nothing to read, one line.
-    cut = damaged(path, bytes(path.read_bytes()[: len(data) // 2]))
+
+
+def test_a_wacz_cut_short_keeps_the_records_its_local_headers_give(tmp_path: Path) -> None:
+    # The zip's directory is at its end: cut short, it has none; the stored WARCs are found by their local headers.
+    path = tmp_path / "crawl.wacz"
+    expect, counts = build_wacz(path, tmp_path)
+    n1 = counts["archive/rec-1.warc.gz"]
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as zf:
+        first, second = zf.getinfo("archive/rec-1.warc.gz"), zf.getinfo("archive/rec-2.warc")
+        start = first.header_offset + 30 + len(first.filename.encode()) + len(first.extra)
+    member = tmp_path / "rec-1.warc.gz"
+    offsets = [o for o, _ in record_offsets(member)]
+    k = 6
+    # Cut inside the first WARC's record k: the records before it, then damage at its offset in that WARC.
+    cut = damaged(path, data[:start + offsets[k] + 20])
     items, exc = read_until_damage(cut)
-    assert exc is not None and exc.offset == 0 and items == []
+    assert exc is not None and f"{cut}!archive/rec-1.warc.gz" in str(exc) and "\n" not in str(exc)
+    assert exc.offset == offsets[k]
+    check(items, expect[:k], f"{cut}!archive/rec-1.warc.gz")
+    # Cut inside the second, deflated WARC: all of the first, then damage where the second's header is.
+    cut = damaged(path, data[:second.header_offset + 60])
+    items, exc = read_until_damage(cut)
+    assert exc is not None and exc.path == str(cut) and exc.offset == second.header_offset
+    assert "rec-2.warc" in exc.reason and "\n" not in str(exc)
+    check(items, expect[:n1], f"{cut}!archive/rec-1.warc.gz")
 
 
 def test_only_warc_damaged_escapes_and_no_damaged_body_is_yielded(sample: Sample) -> None:
@@ -424,3 +446,14 @@ def test_the_projects_export_reads_back(page_archive, tmp_path: Path, name: str)
     by_path = {re.sub(r"^https?://[^/]+", "", i.response.url): i.response.body for i in captured}
     for page in pages:
         assert by_path[re.sub(r"^https?://[^/]+", "", page.article["url"])] == page.body
+
+
+def test_a_wacz_cut_anywhere_gives_good_records_then_one_error(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.wacz"
+    expect, _counts = build_wacz(path, tmp_path)
+    bodies = {e.body for e in expect if e.kind is Captured}
+    data = path.read_bytes()
+    for cut in range(0, len(data), len(data) // 30):
+        items, exc = read_until_damage(damaged(path, data[:cut]))  # anything but WarcDamaged fails here
+        assert exc is not None and "\n" not in str(exc)
+        assert {i.response.body for i in items if isinstance(i, Captured)} <= bodies
