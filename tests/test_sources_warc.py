@@ -18,10 +18,10 @@ from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untype
 from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
 from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
+from huyenkyanh_archive.archive.export import export_to_path
+from huyenkyanh_archive.archive.store import open_archive
 from huyenkyanh_archive.errors import ArchiveError
-from huyenkyanh_archive.export import export_to_path
 from huyenkyanh_archive.sources.warc import Captured, OffSite, Skipped, WarcDamaged, WarcItem, read_warc
-from huyenkyanh_archive.store import open_archive
 from tests.support.render import load_corpus, render_portal_article
 
 SITE = ("kyanh.hatinh.gov.vn", "kyanh.gov.vn")
@@ -433,7 +433,7 @@ def test_the_projects_export_reads_back(page_archive, tmp_path: Path, name: str)
     with open_archive(db, readonly=True) as archive:
         count = export_to_path(archive, "warc", path)
         stored = archive.conn.execute("SELECT url, status, body_sha256, fetched_at FROM responses ORDER BY id").fetchall()
-        bodies = [archive.get_blob(sha) if sha else b"" for _u, _s, sha, _f in stored]
+        bodies = [archive.bodies.get(sha) if sha else b"" for _u, _s, sha, _f in stored]
     items = list(read_warc(path, on_site=lambda url: True))
     captured = [i for i in items if isinstance(i, Captured)]
     assert len(captured) == count == len(stored)
