@@ -52,6 +52,6 @@ def errors_as_exit() -> Iterator[None]:
 
 
 # Imported last, for their side effect: each module adds its commands to ``app``.
-from . import crawl, extract, query  # noqa: E402, F401
+from . import crawl, extract, offices, query  # noqa: E402, F401
 
 __all__ = ["app", "fail", "errors_as_exit", "stdout", "stderr"]
