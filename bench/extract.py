@@ -67,8 +67,8 @@ def rates(fns: dict[str, Callable[[bytes, str], object]], work: list[tuple[bytes
 
 def accuracy() -> None:
     """Per layout, over the annotated corpus: exact title/time/body and the people F1 (tests/scoring.py)."""
-    from tests.support.scoring import Score
     from tests.support import render
+    from tests.support.scoring import Score
 
     from huyenkyanh_archive.vietnamese import collapse_space
 
