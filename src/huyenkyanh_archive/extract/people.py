@@ -38,7 +38,7 @@ from functools import lru_cache
 
 from ..record import Attendee
 from ..vietnamese import collapse_space, compare_key, fold_key, nfc
-from .lexicon import Lexicon, lexicon
+from .lexicon import Lexicon, lexicon, syllable_key
 from .role_grammar import RoleGrammar
 from .roles import expand_role
 from .segment import GAZ, HEAD, HON, ORG, RANK, SENTENCE_END, VERB
@@ -198,7 +198,7 @@ class _Unit(RoleGrammar):
                 full=full,
                 roles=shared + roles + post,
                 positive=positive,
-                order=self.order_base + j,
+                order=self.order_base + self.starts[j],
             )
         )
         return end
@@ -281,7 +281,7 @@ class _Unit(RoleGrammar):
                     key=compare_key(self.text[self.starts[a] : self.stops[b - 1]]),
                     full=True,
                     positive=not self._referred_only(k, close + 1),
-                    order=self.order_base + a,
+                    order=self.order_base + self.starts[a],
                 )
             )
         return close + 1
@@ -346,16 +346,11 @@ _SYLLABLE_RE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrst
 
 @lru_cache(maxsize=1)
 def _caps_run_re() -> re.Pattern[str]:
-    """A run of two to four words in capitals joined by single spaces, the first a
-    family name, and the run no longer than that: where a name printed in capitals
-    can be. One search over the text; most texts have no match at all."""
-    lex = lexicon()
+    """Words in capitals joined by single spaces, two or more: where a name printed in
+    capitals can be. A plain character-class scan (no lookbehind, no alternation at
+    every position), so a text without such a run costs a few microseconds."""
     upper = "".join(re.escape(c) for c in map(chr, range(0x41, 0x1F00)) if c.isalpha() and c.isupper())
-    families = "|".join(sorted({re.escape(w.upper()) for w in lex.family}, key=len, reverse=True))
-    letter = r"[^\W\d_]"
-    return re.compile(
-        rf"(?<!{letter})(?<![{upper}] )(?:{families})(?: [{upper}]+){{1,3}}(?!{letter})(?! [{upper}]+(?!{letter}))"
-    )
+    return re.compile(rf"[{upper}]+(?: [{upper}]+)+")
 
 
 def _caps_names(text: str) -> dict[str, str]:
@@ -366,19 +361,86 @@ def _caps_names(text: str) -> dict[str, str]:
     (a headline), is given to it title-cased and reported as printed.
     """
     found: dict[str, str] = {}
+    family = lexicon().family
+    checked_headline = False
     for m in _caps_run_re().finditer(text):
-        if not found and sum(c.isupper() for c in text) * 2 > sum(c.isalpha() for c in text):
-            return {}  # a headline in capitals (counted only when a run is there)
+        start, end = m.span()
         words = m.group(0).split(" ")
+        # A run starting or ending inside a word ("xUBND", "THÀNHx"): that word
+        # is not in capitals, so it is no part of the run.
+        if start and text[start - 1].isalpha():
+            start += len(words[0]) + 1
+            words = words[1:]
+        if end < len(text) and text[end].isalpha():
+            end -= len(words[-1]) + 1 if words else 0
+            words = words[:-1]
+        if not 2 <= len(words) <= 4 or syllable_key(words[0]) not in family:
+            continue
+        if not checked_headline:
+            if sum(c.isupper() for c in text) * 2 > sum(c.isalpha() for c in text):
+                return {}  # a headline in capitals (counted only when a run is there)
+            checked_headline = True
         if all(_SYLLABLE_RE.fullmatch(fold_key(w)) for w in words):
-            found[" ".join(w[:1] + w[1:].lower() for w in words)] = m.group(0)
+            found[" ".join(w[:1] + w[1:].lower() for w in words)] = text[start:end]
     return found
 
 
+# A sentence end: the grammar never reads across one (roles, lists and the
+# participation scan all stop at a full stop), so a text is parsed a sentence
+# at a time and a sentence that can hold no person is never tokenised.
+_SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+(?=[^\W\d_])")
+
+
+@lru_cache(maxsize=1)
+def _dotted_words() -> frozenset[str]:
+    """Words a lexicon phrase writes with a full stop after them ("TS.", "PGS.TS.",
+    "TP.", "đ.c"): a full stop after one of these ends no sentence."""
+    lex = lexicon()
+    words: set[str] = set()
+    for idx in (lex.ranks, lex.honorifics, lex.heads, lex.orgs, lex.gazetteer, lex.levels):
+        for keys in idx.payload:
+            words.update(keys[i - 1] for i in range(1, len(keys)) if keys[i] == ".")
+    return frozenset(words)
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pieces of ``text``, cut after a full stop, "!" or "?" followed
+    by space and a letter, never inside brackets nor after an abbreviation that
+    a lexicon phrase continues ("TS. Nguyễn Văn Sáu")."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    depth = 0
+    dotted = _dotted_words()
+    for m in _SENTENCE_BREAK_RE.finditer(text):
+        cut = m.start()
+        segment = text[start:cut]
+        depth = max(0, depth + segment.count("(") - segment.count(")"))
+        if depth or not text[m.end()].isupper():
+            continue
+        if text[cut] == ".":
+            w = cut
+            while w > start and text[w - 1].isalpha():
+                w -= 1
+            if text[w:cut] and syllable_key(text[w:cut]) in dotted:
+                continue
+        pieces.append((start, text[start : cut + 1]))
+        start = m.end()
+        depth = 0
+    pieces.append((start, text[start:]))
+    return pieces
+
+
 def find_mentions(texts: Sequence[str]) -> list[Mention]:
-    """Every person mention in the texts, in order (no merging)."""
+    """Every person mention in the texts, in order (no merging).
+
+    Sentences with a family name (or a foreign name after "ông"/"bà") are parsed
+    first; a sentence with neither can hold only a short form ("đồng chí Thành"),
+    which counts only when it ends a full name found elsewhere in the article, so
+    it is parsed only when one of its capitalised words ends such a name.
+    """
     lex = lexicon()
     out: list[Mention] = []
+    later: list[tuple[int, str, dict[str, str]]] = []
     for u, text in enumerate(texts):
         text = nfc(text or "")
         if len(text) > _MAX_TEXT:
@@ -388,13 +450,40 @@ def find_mentions(texts: Sequence[str]) -> list[Mention]:
         caps = _caps_names(text)
         for titled, printed in caps.items():
             text = text.replace(printed, titled)  # same length: the offsets stay
-        if not text.strip() or not _may_name_someone(text):
+        if not text.strip():
             continue
-        mentions = _Unit(text, lex, u * 1_000_000).parse()
-        for m in mentions:
-            m.name = caps.get(m.name, m.name)
-        out.extend(mentions)
+        for offset, sentence in _sentences(text):
+            base = u * 1_000_000 + offset
+            if _may_name_someone(sentence):
+                out.extend(_parse(sentence, lex, base, caps))
+            else:
+                later.append((base, sentence, caps))
+    if later:
+        name_ends = {m.key.rsplit(" ", 1)[-1] for m in out if m.full}
+        for base, sentence, caps in later:
+            if any(_word_key(w) in name_ends for w in _cap_word_re().findall(sentence)):
+                out.extend(_parse(sentence, lex, base, caps))
+        out.sort(key=lambda m: m.order)
     return out
+
+
+def _parse(text: str, lex: Lexicon, order_base: int, caps: dict[str, str]) -> list[Mention]:
+    mentions = _Unit(text, lex, order_base).parse()
+    for m in mentions:
+        m.name = caps.get(m.name, m.name)
+    return mentions
+
+
+@lru_cache(maxsize=1)
+def _cap_word_re() -> re.Pattern[str]:
+    """A capitalised word (a short form of a name is one or more of them)."""
+    upper = "".join(re.escape(c) for c in map(chr, range(0x41, 0x1F00)) if c.isalpha() and c.isupper())
+    return re.compile(rf"(?<![^\W\d_])[{upper}][^\W\d_]*")
+
+
+@lru_cache(maxsize=16384)
+def _word_key(word: str) -> str:
+    return compare_key(word)
 
 
 def _role_key(role: str) -> str:

@@ -55,15 +55,16 @@ class Segmented:
         cat = [-1] * n
         end = list(range(1, n + 1))
         covered = [False] * n
-        i = 0
-        while i < n:
-            t = toks[i]
-            cands = index.get(t.key) if t.is_word else None
-            if not cands:
-                i += 1
+        get = index.get
+        # Only the tokens some phrase starts with are looked at (a few in ten);
+        # punctuation starts no phrase.
+        starts = [i for i, k in enumerate(keys_at) if k in index and toks[i].is_word]
+        free = 0  # the first token not inside a phrase already taken
+        for i in starts:
+            if i < free:
                 continue
-            found = 0
-            for keys, k, c in cands:
+            t = toks[i]
+            for keys, k, c in get(t.key, ()):
                 if i + k > n:
                     continue
                 if k > 1 and keys_at[i : i + k] != keys:
@@ -82,16 +83,11 @@ class Segmented:
                         continue
                 elif c == _VERB and k == 1 and t.is_cap:
                     continue
-                found = k
                 cat[i] = c
-                break
-            if found:
-                end[i] = i + found
-                for j in range(i + 1, i + found):
+                end[i] = free = i + k
+                for j in range(i + 1, i + k):
                     covered[j] = True
-                i += found
-            else:
-                i += 1
+                break
         self.cat, self.end, self.covered = cat, end, covered
         # The question the grammar asks most, answered once per token.
         self.plain = [
