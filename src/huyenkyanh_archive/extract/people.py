@@ -194,7 +194,7 @@ class _Unit(RoleGrammar):
         self.mentions.append(
             Mention(
                 name=collapse_space(self.text[self.starts[j] : self.stops[name_end - 1]]),
-                key=compare_key(self.text[self.starts[j] : self.stops[name_end - 1]]),
+                key=_key(self.text[self.starts[j] : self.stops[name_end - 1]]),
                 full=full,
                 roles=shared + roles + post,
                 positive=positive,
@@ -278,7 +278,7 @@ class _Unit(RoleGrammar):
             self.mentions.append(
                 Mention(
                     name=collapse_space(self.text[self.starts[a] : self.stops[b - 1]]),
-                    key=compare_key(self.text[self.starts[a] : self.stops[b - 1]]),
+                    key=_key(self.text[self.starts[a] : self.stops[b - 1]]),
                     full=True,
                     positive=not self._referred_only(k, close + 1),
                     order=self.order_base + self.starts[a],
@@ -461,7 +461,7 @@ def find_mentions(texts: Sequence[str]) -> list[Mention]:
     if later:
         name_ends = {m.key.rsplit(" ", 1)[-1] for m in out if m.full}
         for base, sentence, caps in later:
-            if any(_word_key(w) in name_ends for w in _cap_word_re().findall(sentence)):
+            if any(_key(w) in name_ends for w in _cap_word_re().findall(sentence)):
                 out.extend(_parse(sentence, lex, base, caps))
         out.sort(key=lambda m: m.order)
     return out
@@ -482,15 +482,17 @@ def _cap_word_re() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=16384)
-def _word_key(word: str) -> str:
-    return compare_key(word)
+def _key(text: str) -> str:
+    """compare_key, remembered: an archive repeats its names and roles."""
+    return compare_key(text)
 
 
+@lru_cache(maxsize=16384)
 def _role_key(role: str) -> str:
     """Key under which two roles of one person are the same role: spelled out
     ("ĐBQH" = "Đại biểu Quốc hội"), and without the district or province name
     after "huyện"/"tỉnh" ("Chủ tịch UBND huyện Kỳ Anh" = "Chủ tịch UBND huyện")."""
-    key = compare_key(expand_role(role))
+    key = _key(expand_role(role))
     m = _PLACE_TAIL_RE.search(key)
     if m and compare_key(m.group(2)) in _gazetteer_keys():
         key = key[: m.start(2)].rstrip()
