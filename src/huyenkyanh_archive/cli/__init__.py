@@ -12,9 +12,8 @@ import importlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
-import click
 import typer
 import typer.main
 from rich.console import Console
@@ -57,12 +56,14 @@ class _LazyCommands(TyperGroup):
         order = sorted(self.commands, key=lambda n: rank.get(module_of.get(n, ""), len(rank)))
         self.commands = {n: self.commands[n] for n in order}
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    # Context and Command are click's or typer's own copy of click, depending on
+    # typer's version: the types are the parent's, whichever it is.
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands:
             self._load_all()
         return super().get_command(ctx, cmd_name)
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         self._load_all()
         return super().list_commands(ctx)
 
