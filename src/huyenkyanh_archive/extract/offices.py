@@ -41,8 +41,30 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 
 from ..vietnamese import canon_tone, collapse_space, compare_key, nfc, unconfuse
-from .lexicon import Token, data_lines, tokenize
+from .lexicon import data_lines, tokenize_spans
 from .roles import abbreviations
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token with where it is: the office reader cuts the written role at token edges."""
+
+    text: str
+    key: str
+    is_word: bool
+    is_cap: bool
+    is_upper: bool
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    words, starts, ends = tokenize_spans(text)
+    return [
+        Token(w.text, w.key, w.is_word, w.is_cap, w.is_upper, a, b)
+        for w, a, b in zip(words, starts, ends, strict=True)
+    ]
+
 
 __all__ = [
     "KINDS",
