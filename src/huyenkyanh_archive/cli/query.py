@@ -179,8 +179,8 @@ def _print_person(result: q.PersonTimeline | q.Ambiguous, as_json: bool) -> None
         co = Table(title="Appears most often with")
         co.add_column("name")
         co.add_column("articles together", justify="right")
-        for c in result.appears_with:
-            co.add_row(escape(c.name), str(c.articles))
+        for partner in result.appears_with:
+            co.add_row(escape(partner.name), str(partner.articles))
         stdout.print(co)
     _print_why(result.why)
 

@@ -618,7 +618,7 @@ class _Crawl:
             if len(allowed) < len(fresh):
                 self._put(self.results, _Disallowed([it.ref.url for it in fresh if it not in allowed]))
                 fresh = allowed
-            new = [(it.ref.article_id, it.ref.url, folder) for it in fresh]
+            new: list[tuple[str, str, str | None]] = [(it.ref.article_id, it.ref.url, folder) for it in fresh]
             listed.update(ids)
             if not self._put(self.results, _ListingDone(folder, page, res, new, body=prepare_body(res.body))):
                 return

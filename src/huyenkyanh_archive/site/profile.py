@@ -62,7 +62,7 @@ def profile_from_dict(data: dict[str, Any], source: str = "<profile>") -> Profil
         missing.append("[urls]")
     else:
         missing += [f"urls.{k}" for k in _REQUIRED_URLS if not isinstance(urls.get(k), str)]
-    if missing:
+    if missing or not isinstance(urls, dict):
         raise ProfileError(f"{source}: missing or misspelt key(s) {', '.join(missing)}; see the shipped hatinh-portal.toml")
     selectors = data.get("selectors") or {}
     if not isinstance(selectors, dict):
