@@ -45,10 +45,11 @@ class GoldOffice:
 
     ask: str  # what a user types: `kyanh-archive office ASK`
     forms: frozenset[str]  # normalised written forms (see :func:`norm`)
+    written: tuple[str, ...]  # the same forms as written
 
 
 def office(ask: str, *forms: str) -> GoldOffice:
-    return GoldOffice(ask, frozenset(norm(f) for f in (ask, *forms)))
+    return GoldOffice(ask, frozenset(norm(f) for f in (ask, *forms)), (ask, *forms))
 
 
 # The offices checked against the annotations. "Phó Chủ tịch Thường trực UBND huyện" is an
@@ -73,7 +74,7 @@ class Sighting:
     """One attendee of one annotated article."""
 
     article: str  # the corpus file's id
-    day: str  # the article's day (YYYY-MM-DD, the portal's local time)
+    day: str | None  # the article's day (YYYY-MM-DD, the portal's local time); None: undated
     name: str
     roles: tuple[str, ...]
 
@@ -81,8 +82,8 @@ class Sighting:
 @dataclass(frozen=True, slots=True)
 class GoldHolder:
     name: str  # the most written form of the name
-    first: str
-    last: str
+    first: str | None  # None: seen only in undated articles
+    last: str | None
     articles: int
 
 
@@ -97,7 +98,7 @@ def sightings(corpus: Iterable[dict[str, Any]] | None = None) -> list[Sighting]:
 
 def holders(gold: GoldOffice, seen: Sequence[Sighting] | None = None) -> list[GoldHolder]:
     """The holders the annotations show, first seen first (ties by name)."""
-    days: dict[str, dict[str, str]] = defaultdict(dict)  # person -> article -> day
+    days: dict[str, dict[str, str | None]] = defaultdict(dict)  # person -> article -> day
     names: dict[str, Counter[str]] = defaultdict(Counter)
     for s in sightings() if seen is None else seen:
         if any(norm(r) in gold.forms for r in s.roles):
@@ -105,10 +106,16 @@ def holders(gold: GoldOffice, seen: Sequence[Sighting] | None = None) -> list[Go
             names[norm(s.name)][s.name] += 1
     out = []
     for person, by_article in days.items():
-        dated = sorted(by_article.values())
+        dated = sorted(d for d in by_article.values() if d)
         shown = min(names[person], key=lambda n: (-names[person][n], n))
-        out.append(GoldHolder(shown, dated[0], dated[-1], len(by_article)))
-    return sorted(out, key=lambda h: (h.first, h.name))
+        out.append(GoldHolder(shown, dated[0] if dated else None, dated[-1] if dated else None, len(by_article)))
+    return sorted(out, key=lambda h: (h.first is None, h.first or "", h.name))
+
+
+def sightings_of(records: Iterable[Article]) -> list[Sighting]:
+    """The attendees of stored records, as :func:`sightings` gives the annotated ones."""
+    return [Sighting(rec.article_id or "", rec.published_at[:10] if rec.published_at else None, a.name,
+                     tuple(a.roles)) for rec in records for a in rec.attendees]
 
 
 _COMMUNE_RE = re.compile(r"\bxã (Kỳ [A-ZĐ]\w*)")

@@ -437,7 +437,10 @@ def _read_rest(rest: str, head: _Head, why: list[str], home_district: str | None
         if lev and not parts.level_from_head:
             n, level = lev
             nxt = k + n
-            if nxt == len(tokens) or (tokens[nxt].is_word and tokens[nxt].is_cap) or tokens[nxt].text.isdigit():
+            # A level is followed by a place: a capitalised word, a number, or a listed
+            # place in any case ("chủ tịch ubnd xã kỳ xuân" typed as a query).
+            if (nxt == len(tokens) or (tokens[nxt].is_word and tokens[nxt].is_cap) or tokens[nxt].text.isdigit()
+                    or r.places.match(tokens, nxt)):
                 level_hit = (k, nxt, level)
             k += n
             continue
