@@ -30,8 +30,6 @@ from pathlib import Path
 from tests.support.render import article_path, load_corpus
 from tests.support.replica import Faults, Replica, synthetic_articles
 
-ROOT = Path(__file__).resolve().parent.parent
-
 GOAL_RATE = 150.0  # articles/s asked of the crawler
 LATENCY = 0.020
 
@@ -114,13 +112,11 @@ class TreeRss:
 def run_crawl(db: Path, rep: Replica, *extra: str) -> tuple[dict, float, float, float, float]:
     """(end event, wall seconds, peak RSS MB, peak process-tree RSS MB, CPU seconds incl. workers)
     of one ``kyanh-archive crawl`` process."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
     argv = [sys.executable, "-c", "from huyenkyanh_archive.cli import app; app()", "crawl", "--db", str(db),
             "--base-url", rep.base_url, "--delay", "0", "--concurrency", "8", "--json", *extra]
     out = tempfile.TemporaryFile()
     t0 = time.monotonic()
-    proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE)
     tree = TreeRss(proc.pid)
     _, status, usage = os.wait4(proc.pid, 0)
     main_mb, tree_mb = tree.stop()

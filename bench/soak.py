@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import signal
@@ -46,8 +45,6 @@ from tests.support.render import load_corpus
 from tests.support.replica import Faults, Replica, synthetic_articles
 
 from huyenkyanh_archive.archive.store import open_archive
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def fault_mix(rate: float, stall_seconds: float) -> Faults:
@@ -67,12 +64,10 @@ def crawl_argv(db: Path, base_url: str, args: argparse.Namespace) -> list[str]:
 
 def run_once(argv: list[str], rep: Replica, kill_after: int | None, out_dir: Path, n: int) -> tuple[int, list[dict]]:
     """One crawl process; SIGKILLed once the replica has seen ``kill_after`` more requests."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
     out_path = out_dir / f"run-{n}.jsonl"
     start = len(rep.log)
     with open(out_path, "wb") as out, open(out_dir / f"run-{n}.err", "wb") as err:
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
+        proc = subprocess.Popen(argv, stdout=out, stderr=err)
         while proc.poll() is None:
             if kill_after is not None and len(rep.log) - start >= kill_after:
                 proc.send_signal(signal.SIGKILL)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -150,11 +149,10 @@ def test_unknown_site_profile_is_one_line(pages: dict[str, Path]) -> None:
 
 
 def test_console_script_in_a_subprocess(pages: dict[str, Path]) -> None:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
     code = "from huyenkyanh_archive.cli import app; app()"
     proc = subprocess.run(
         [sys.executable, "-c", code, "extract", "--json", str(pages["table"])],
-        capture_output=True, text=True, encoding="utf-8", env=env, timeout=60,
+        capture_output=True, text=True, encoding="utf-8", timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     (record,) = _lines(proc.stdout)

@@ -13,7 +13,6 @@ from huyenkyanh_archive.crawl.engine import CrawlOptions
 from huyenkyanh_archive.site.profile import Profile, load_profile
 from tests.support.replica import Replica
 
-SRC = Path(__file__).resolve().parents[2] / "src"
 SITE_BASE = "http://kyanh.hatinh.gov.vn"
 
 
@@ -74,7 +73,6 @@ def cli_argv() -> list[str]:
 
 def cli_env() -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
     env["COLUMNS"] = "200"
     return env
 

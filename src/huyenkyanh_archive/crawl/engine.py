@@ -2,12 +2,18 @@
 
 Threads:
 
-- a *walker* walks the folders' listing pages (``discover``) and queues the
-  articles it does not hold, then the leftovers and the revisits;
-- ``concurrency`` *workers* fetch and extract (the fetcher spaces and caps
-  requests to the host, whatever the number of workers);
-- the calling thread is the only *writer*: one transaction per listing page
-  and one per article (response + blob + record + children + FTS).
+- a *walker* (:class:`_Walker`) walks the folders' listing pages
+  (``discover``) and queues the articles it does not hold, then the leftovers
+  and the revisits;
+- ``concurrency`` *workers* (:class:`_Workers`) fetch and extract (the
+  fetcher spaces and caps requests to the host, whatever the number of
+  workers);
+- the calling thread is the only *writer* (:class:`_Writer`): one transaction
+  per listing page and one per article (response + blob + record + children +
+  FTS).
+
+They share a :class:`_Shared` (options, fetcher, stop flag, events) and talk
+through two queues of typed messages; :class:`_Crawl` starts and ends a run.
 
 The database is the crawl's memory: the frontier (discovered, not yet
 archived), the folders whose walk reached the end once, the runs. A crawl
@@ -265,39 +271,48 @@ def _profiles(profile: Profile, base_url: str | None) -> tuple[Profile, Profile]
     return identity, fetching
 
 
-class _Crawl:
+def _start_pool(options: CrawlOptions, profile: Profile, private_fds: tuple[int, ...]) -> ProcessPoolExecutor | None:
+    """The extraction processes, or None to extract in the fetch threads."""
+    n = _extract_process_count(options)
+    if not n:
+        return None
+    # Forked now, before this crawl starts any thread, so no lock is copied held.
+    pool = ProcessPoolExecutor(
+        n, mp_context=multiprocessing.get_context("fork"), initializer=_child_init, initargs=(profile, private_fds)
+    )
+    pool.submit(int).result()
+    return pool
+
+
+class _Shared:
+    """What the walker, the fetch workers and the writer of one crawl share.
+
+    The options, the two profiles, the fetcher, the stop flag, the event stream,
+    and the two queues: walker → ``work`` (:class:`_Task`) → workers; walker and
+    workers → ``results`` (:class:`_ListingDone`, :class:`_FolderDone`,
+    :class:`_ArticleDone`, :class:`_Disallowed`, :class:`_Crashed`) → writer.
+    """
+
     def __init__(
         self,
         archive: Archive,
         profile: Profile,
+        fetch_profile: Profile,
         options: CrawlOptions,
         events: Callable[[Event], None] | None,
-        private_fds: tuple[int, ...] = (),
     ) -> None:
         self.archive = archive
         self.options = options
-        self.profile, self.fetch_profile = _profiles(profile, options.base_url)
+        self.profile = profile
+        self.fetch_profile = fetch_profile
         self.events = events
         self.stop = threading.Event()
-        self.summary = CrawlSummary()
         self.results: queue.Queue[Any] = queue.Queue(maxsize=max(8, options.concurrency * 4))
         self.work: queue.Queue[Any] = queue.Queue(maxsize=max(8, options.concurrency * 4))
-        self._asset_lock = threading.Lock()
-        self._assets_in_flight: set[str] = set()
-        self._asset_waiters: dict[str, list[str]] = {}  # asset URL -> articles to link once it is stored
         self._event_lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None
-        n = _extract_process_count(options)
-        if n:
-            # Forked now, before this crawl starts any thread, so no lock is copied held.
-            self._pool = ProcessPoolExecutor(
-                n, mp_context=multiprocessing.get_context("fork"), initializer=_child_init, initargs=(self.profile, private_fds)
-            )
-            self._pool.submit(int).result()
-        self._pool_started = self._pool
         o = options
         self.fetcher = Fetcher(
-            self.fetch_profile,
+            fetch_profile,
             FetchOptions(
                 user_agent=o.user_agent, delay=o.delay, concurrency=max(1, o.concurrency),
                 connect_timeout=o.connect_timeout, read_timeout=o.read_timeout, retries=o.retries,
@@ -309,7 +324,6 @@ class _Crawl:
             seed=o.seed,
         )
 
-    # -- events ------------------------------------------------------------
     def emit(self, kind: str, **data: Any) -> None:
         if self.events is not None:
             with self._event_lock:
@@ -319,66 +333,35 @@ class _Crawl:
         if ev.kind == "retry":
             self.emit("retry", url=ev.url, attempt=ev.attempt, reason=ev.reason, wait=round(ev.wait, 3))
 
+    def put(self, q: queue.Queue[Any], item: Any) -> bool:
+        """Put ``item`` on ``q``, waiting while it is full; False once the crawl is stopping."""
+        while not self.stop.is_set():
+            try:
+                q.put(item, timeout=_POLL)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+
+class _Writer:
+    """The only thread that writes: one transaction per listing page and one per article."""
+
+    def __init__(self, shared: _Shared, summary: CrawlSummary) -> None:
+        self.shared = shared
+        self.archive = shared.archive
+        self.summary = summary
+        self._asset_waiters: dict[str, list[str]] = {}  # asset URL -> articles to link once it is stored
+
     def _error(self, message: str) -> None:
         if len(self.summary.errors) < 20:
             self.summary.errors.append(message)
 
-    # -- the run -------------------------------------------------------------
-    def run(self) -> CrawlSummary:
-        started = time.monotonic()
-        o = self.options
-        folders = list(o.folders or self.profile.folders)
-        options_record = {k: v for k, v in asdict(o).items() if k not in ("user_agent", "stage_hook")}
-        self.summary.run_id = self.archive.state.begin_run(options_record)
-        self.emit("start", run_id=self.summary.run_id, db=self.archive.path, site=self.profile.site,
-                  base_url=self.fetch_profile.base_url, folders=folders)
-        threads: list[threading.Thread] = []
-        try:
-            try:
-                robots = self.fetcher.load_robots()
-            except FetchError as exc:
-                raise FetchError(f"robots.txt: {exc}; the site is unreachable, nothing was changed") from None
-            if robots is not None:
-                with self.archive.transaction():
-                    self._add_response(robots, "robots")
-                self.emit("robots", status=robots.status)
-            threads.append(threading.Thread(target=self._walker, args=(folders,), name="walker", daemon=True))
-            for i in range(max(1, o.concurrency)):
-                threads.append(threading.Thread(target=self._worker, name=f"worker-{i}", daemon=True))
-            for t in threads:
-                t.start()
-            self._write_loop(workers=len(threads) - 1)
-            self.summary.status = "ok" if self.summary.failed == 0 and self.summary.listing_failures == 0 else "partial"
-        except KeyboardInterrupt:
-            self.summary.status = "interrupted"
-            raise
-        except BaseException:
-            self.summary.status = "failed"
-            raise
-        finally:
-            self.stop.set()
-            # After a failure or Ctrl-C, do not sit out a request's whole read timeout:
-            # the threads are daemons and their work is either written or not.
-            patience = self.options.read_timeout + 5 if self.summary.status in ("ok", "partial") else 2.0
-            for t in threads:
-                t.join(timeout=patience)
-            self.fetcher.close()
-            if self._pool_started is not None:
-                self._pool_started.shutdown(wait=True, cancel_futures=True)
-            s = self.summary
-            s.requests, s.retries, s.bytes = self.fetcher.requests, self.fetcher.retries, self.fetcher.bytes
-            s.elapsed = round(time.monotonic() - started, 3)
-            try:
-                self.archive.state.finish_run(s.run_id, s.status, {k: v for k, v in s.to_dict().items() if k != "errors"})
-            except StoreError:
-                pass  # the run row stays 'running' and is closed as 'killed' by the next run
-            self.emit("end", **s.to_dict())
-        return self.summary
-
-    def _write_loop(self, workers: int) -> None:
+    def loop(self, workers: int) -> None:
+        """Write what the walker and the workers send until every worker is done."""
         done_workers = 0
         while done_workers < workers:
-            item = self.results.get()
+            item = self.shared.results.get()
             if item is _WORKER_DONE:
                 done_workers += 1
             elif isinstance(item, _Crashed):
@@ -391,47 +374,50 @@ class _Crawl:
             elif isinstance(item, _ListingDone):
                 self._write_listing(item)
             elif isinstance(item, _FolderDone):
-                with self.archive.transaction():
-                    self.archive.state.folder_walked(self.profile.site, item.folder, item.pages, item.complete, utc_now())
-                self.summary.folders += 1
-                self.emit("folder", folder=item.folder, pages=item.pages, reached_end=item.complete, stopped=item.stopped)
+                self._write_folder(item)
             elif isinstance(item, _ArticleDone):
                 self._write_article(item)
             elif isinstance(item, _Disallowed):
                 self.summary.disallowed += len(item.urls)
                 for url in item.urls:
-                    self.emit("disallowed", url=url)
+                    self.shared.emit("disallowed", url=url)
 
-    # -- writing -------------------------------------------------------------
-    def _add_response(self, res: FetchResult, kind: str, body: PreparedBody | None = None) -> int:
+    def add_response(self, res: FetchResult, kind: str, body: PreparedBody | None = None) -> int:
         for hop in res.redirects:
-            self._add_response(hop, "redirect")
+            self.add_response(hop, "redirect")
         return self.archive.bodies.add_response(res, kind, self.summary.run_id, prepared=body)
+
+    def _write_folder(self, item: _FolderDone) -> None:
+        with self.archive.transaction():
+            self.archive.state.folder_walked(self.shared.profile.site, item.folder, item.pages, item.complete, utc_now())
+        self.summary.folders += 1
+        self.shared.emit("folder", folder=item.folder, pages=item.pages, reached_end=item.complete, stopped=item.stopped)
 
     def _write_listing(self, item: _ListingDone) -> None:
         s = self.summary
+        emit = self.shared.emit
         if item.response is None:
             s.listing_failures += 1
             self._error(item.error or "listing failed")
-            self.emit("error", folder=item.folder, page=item.page, message=item.error)
+            emit("error", folder=item.folder, page=item.page, message=item.error)
             return
         with self.archive.transaction():
-            self._add_response(item.response, "listing", item.body)
+            self.add_response(item.response, "listing", item.body)
             self.archive.state.add_frontier([QueuedArticle(*n) for n in item.new], utc_now())
         s.listing_pages += 1
         if item.error:
             s.listing_failures += 1
             self._error(item.error)
-            self.emit("error", folder=item.folder, page=item.page, message=item.error)
-        self.emit("listing", folder=item.folder, page=item.page, url=item.response.url,
-                  status=item.response.status, new=len(item.new))
+            emit("error", folder=item.folder, page=item.page, message=item.error)
+        emit("listing", folder=item.folder, page=item.page, url=item.response.url,
+             status=item.response.status, new=len(item.new))
 
     def _write_article(self, done: _ArticleDone) -> None:
         task, res, s = done.task, done.response, self.summary
         a = self.archive
         outcome = "failed"
         error = done.error
-        hook = self.options.stage_hook
+        hook = self.shared.options.stage_hook
         if hook is not None:
             hook("fetched")
         with a.transaction():
@@ -439,7 +425,7 @@ class _Crawl:
                 if not task.revisit:
                     a.state.frontier_failed(QueuedArticle(task.article_id, task.url, task.folder), error or "fetch failed", utc_now())
             elif res.status == 200 and done.record is not None:
-                rid = self._add_response(res, "article", done.body)
+                rid = self.add_response(res, "article", done.body)
                 if hook is not None:
                     hook("response")
                 outcome = a.articles.save(
@@ -449,31 +435,13 @@ class _Crawl:
                 )
                 if hook is not None:
                     hook("saved")
-                for url, ares, aerr in done.assets:
-                    if ares is not None and ares.status == 200:
-                        self._add_response(ares, "asset")
-                        a.state.add_asset(url, ares.body, ares.header("content-type"), ares.fetched_at)
-                        s.assets += 1
-                        for waiting in self._asset_waiters.pop(url, []):
-                            a.state.link_asset(waiting, url)
-                    elif ares is None and aerr is None and not a.state.has_asset(url):
-                        # Another worker is fetching it: link when it is written.
-                        self._asset_waiters.setdefault(url, []).append(task.article_id)
-                        continue
-                    elif ares is not None or aerr is not None:
-                        if ares is not None:
-                            self._add_response(ares, "asset")
-                        s.asset_failures += 1
-                        self._error(f"asset {url}: {aerr or (ares.status if ares else '?')}")
-                        self._asset_waiters.pop(url, None)
-                        continue
-                    a.state.link_asset(task.article_id, url)
+                self._write_assets(task.article_id, done.assets)
             elif res.status == 304:
-                self._add_response(res, "article")
+                self.add_response(res, "article")
                 a.articles.mark_checked(task.article_id, res.fetched_at, res.header("etag"), res.header("last-modified"))
                 outcome = "unchanged"
             elif res.status in (404, 410):
-                self._add_response(res, "article")
+                self.add_response(res, "article")
                 if a.articles.mark_removed(task.article_id, res.fetched_at):
                     outcome = "removed"
                 else:
@@ -481,7 +449,7 @@ class _Crawl:
                     outcome = "gone"
             else:
                 # Raw page kept even when it cannot be read: reextract may manage later.
-                self._add_response(res, "article")
+                self.add_response(res, "article")
                 error = error or f"HTTP {res.status}"
                 if not task.revisit:
                     a.state.frontier_failed(QueuedArticle(task.article_id, task.url, task.folder), error, utc_now())
@@ -490,45 +458,68 @@ class _Crawl:
         setattr(s, outcome, getattr(s, outcome) + 1)
         if outcome == "failed":
             self._error(f"{task.url}: {error}")
-        self.emit("article", article_id=task.article_id, url=task.url, outcome=outcome,
-                  status=res.status if res else None, error=error if outcome == "failed" else None)
+        self.shared.emit("article", article_id=task.article_id, url=task.url, outcome=outcome,
+                         status=res.status if res else None, error=error if outcome == "failed" else None)
 
-    # -- the walker ------------------------------------------------------------
-    def _put(self, q: queue.Queue[Any], item: Any) -> bool:
-        while not self.stop.is_set():
-            try:
-                q.put(item, timeout=_POLL)
-                return True
-            except queue.Full:
+    def _write_assets(self, article_id: str, assets: list[tuple[str, FetchResult | None, str | None]]) -> None:
+        """An article's assets, in its transaction: stored, linked, or left to link once another worker's copy is."""
+        a, s = self.archive, self.summary
+        for url, ares, aerr in assets:
+            if ares is not None and ares.status == 200:
+                self.add_response(ares, "asset")
+                a.state.add_asset(url, ares.body, ares.header("content-type"), ares.fetched_at)
+                s.assets += 1
+                for waiting in self._asset_waiters.pop(url, []):
+                    a.state.link_asset(waiting, url)
+            elif ares is None and aerr is None and not a.state.has_asset(url):
+                # Another worker is fetching it: link when it is written.
+                self._asset_waiters.setdefault(url, []).append(article_id)
                 continue
-        return False
+            elif ares is not None or aerr is not None:
+                if ares is not None:
+                    self.add_response(ares, "asset")
+                s.asset_failures += 1
+                self._error(f"asset {url}: {aerr or (ares.status if ares else '?')}")
+                self._asset_waiters.pop(url, None)
+                continue
+            a.state.link_asset(article_id, url)
 
-    def _walker(self, folders: list[str]) -> None:
+
+class _Walker:
+    """The scheduler thread: the frontier left by earlier runs, the folders' listing
+    pages, then the revisits, queued as :class:`_Task` for the workers."""
+
+    def __init__(self, shared: _Shared) -> None:
+        self.shared = shared
+
+    def run(self, folders: list[str]) -> None:
+        sh = self.shared
         reader: Archive | None = None
         try:
-            reader = open_archive(self.archive.path, readonly=True)
+            reader = open_archive(sh.archive.path, readonly=True)
             self._walk(reader, folders)
         except BaseException as exc:  # noqa: BLE001 - reported to the writer, which stops the run
-            if not self.stop.is_set():
-                self._put(self.results, _Crashed("walker", exc))
+            if not sh.stop.is_set():
+                sh.put(sh.results, _Crashed("walker", exc))
         finally:
             if reader is not None:
                 reader.close()
-            for _ in range(max(1, self.options.concurrency)):
+            for _ in range(max(1, sh.options.concurrency)):
                 # Workers must learn the walk is over even when stopping.
                 while True:
                     try:
-                        self.work.put(None, timeout=_POLL)
+                        sh.work.put(None, timeout=_POLL)
                         break
                     except queue.Full:
-                        if self.stop.is_set():
+                        if sh.stop.is_set():
                             try:
-                                self.work.get_nowait()
+                                sh.work.get_nowait()
                             except queue.Empty:
                                 pass
 
     def _walk(self, reader: Archive, folders: list[str]) -> None:
-        o = self.options
+        sh = self.shared
+        o = sh.options
         queued: set[str] = set()
         listed: set[str] = set()
         budget = o.max_articles if o.max_articles is not None else -1
@@ -540,18 +531,18 @@ class _Crawl:
             queued.add(aid)
             if budget > 0:
                 budget -= 1
-            return self._put(self.work, _Task(aid, url, folder))
+            return sh.put(sh.work, _Task(aid, url, folder))
 
         # 1. What earlier runs discovered and did not finish.
         for q in reader.state.frontier(None if o.full else o.max_attempts):
-            if not queue_new(q.article_id, q.url, q.folder) or self.stop.is_set():
+            if not queue_new(q.article_id, q.url, q.folder) or sh.stop.is_set():
                 return
         # 2. The folders.
         for folder in folders:
-            if self.stop.is_set() or budget == 0:
+            if sh.stop.is_set() or budget == 0:
                 break
             self._walk_folder(reader, folder, queued, listed, queue_new)
-        if self.stop.is_set():
+        if sh.stop.is_set():
             return
         # 3. Revisits: recent articles, and on a full walk those no listing showed.
         revisits: list[HeldArticle] = []
@@ -564,7 +555,7 @@ class _Crawl:
             if h.article_id in queued:
                 continue
             queued.add(h.article_id)
-            if not self._put(self.work, _Task(h.article_id, h.url, h.folder, True, h.etag, h.last_modified)):
+            if not sh.put(sh.work, _Task(h.article_id, h.url, h.folder, True, h.etag, h.last_modified)):
                 return
 
     def _walk_folder(
@@ -575,14 +566,15 @@ class _Crawl:
         listed: set[str],
         queue_new: Callable[[str, str, str | None], bool],
     ) -> None:
-        o = self.options
+        sh = self.shared
+        o, fetcher, results = sh.options, sh.fetcher, sh.results
         since = o.since.isoformat() if o.since else None
-        walked_before = reader.state.folder_state(self.profile.site, folder) is not None
-        url: str | None = folder_url(self.fetch_profile, folder, 1)
+        walked_before = reader.state.folder_state(sh.profile.site, folder) is not None
+        url: str | None = folder_url(sh.fetch_profile, folder, 1)
         page, pages, complete, stopped = 0, 0, False, "end"
         seen_pages: set[str] = set()
         while url is not None:
-            if self.stop.is_set():
+            if sh.stop.is_set():
                 return
             if pages >= o.max_pages:
                 stopped = "max-pages"
@@ -590,22 +582,22 @@ class _Crawl:
             page += 1
             seen_pages.add(url)
             try:
-                res = self.fetcher.get(url)
+                res = fetcher.get(url)
             except DisallowedError:
-                self._put(self.results, _Disallowed([url]))
+                sh.put(results, _Disallowed([url]))
                 stopped = "disallowed"
                 break
             except FetchError as exc:
-                self._put(self.results, _ListingDone(folder, page, None, [], f"{url}: {exc}"))
+                sh.put(results, _ListingDone(folder, page, None, [], f"{url}: {exc}"))
                 stopped = "error"
                 break
             pages += 1
             if res.status != 200:
                 err = None if (res.status == 404 and page > 1) else f"{url}: HTTP {res.status}"
-                self._put(self.results, _ListingDone(folder, page, res, [], err))
+                sh.put(results, _ListingDone(folder, page, res, [], err))
                 stopped, complete = ("error", False) if err else ("end", True)
                 break
-            listing = parse_listing(res.body, res.url, self.profile)
+            listing = parse_listing(res.body, res.url, sh.profile)
             items = listing.items
             ids = [it.ref.article_id for it in items]
             held = reader.state.held(ids)
@@ -614,13 +606,13 @@ class _Crawl:
                 it for it in items
                 if it.ref.article_id not in known_before and (since is None or it.date is None or it.date >= since)
             ]
-            allowed = [it for it in fresh if self.fetcher.allowed(it.ref.url)]
+            allowed = [it for it in fresh if fetcher.allowed(it.ref.url)]
             if len(allowed) < len(fresh):
-                self._put(self.results, _Disallowed([it.ref.url for it in fresh if it not in allowed]))
+                sh.put(results, _Disallowed([it.ref.url for it in fresh if it not in allowed]))
                 fresh = allowed
             new: list[tuple[str, str, str | None]] = [(it.ref.article_id, it.ref.url, folder) for it in fresh]
             listed.update(ids)
-            if not self._put(self.results, _ListingDone(folder, page, res, new, body=prepare_body(res.body))):
+            if not sh.put(results, _ListingDone(folder, page, res, new, body=prepare_body(res.body))):
                 return
             for aid, aurl, afolder in new:
                 if not queue_new(aid, aurl, afolder):
@@ -635,40 +627,52 @@ class _Crawl:
                 stopped = "known"
                 break
             nxt = listing.next_url
-            if not items or nxt is None or nxt in seen_pages or not self.fetcher.on_site(nxt):
+            if not items or nxt is None or nxt in seen_pages or not fetcher.on_site(nxt):
                 complete = True
                 break
             url = nxt
-        self._put(self.results, _FolderDone(folder, pages, complete, stopped))
+        sh.put(results, _FolderDone(folder, pages, complete, stopped))
 
-    # -- the workers -----------------------------------------------------------
-    def _worker(self) -> None:
+
+class _Workers:
+    """The fetch workers (``concurrency`` threads running :meth:`run`): fetch an
+    article, extract it (in the process pool when there is one), fetch its assets."""
+
+    def __init__(self, shared: _Shared, pool: ProcessPoolExecutor | None) -> None:
+        self.shared = shared
+        self._pool = pool
+        self._asset_lock = threading.Lock()
+        self._assets_in_flight: set[str] = set()
+
+    def run(self) -> None:
+        sh = self.shared
         reader: Archive | None = None
         try:
-            if self.options.assets:
-                reader = open_archive(self.archive.path, readonly=True)
+            if sh.options.assets:
+                reader = open_archive(sh.archive.path, readonly=True)
             while True:
                 try:
-                    task = self.work.get(timeout=_POLL)
+                    task = sh.work.get(timeout=_POLL)
                 except queue.Empty:
-                    if self.stop.is_set():
+                    if sh.stop.is_set():
                         return
                     continue
                 if task is None:
                     break
                 done = self._fetch_article(task, reader)
-                if not self._put(self.results, done):
+                if not sh.put(sh.results, done):
                     return
         except BaseException as exc:  # noqa: BLE001 - reported to the writer
-            self._put(self.results, _Crashed("worker", exc))
+            sh.put(sh.results, _Crashed("worker", exc))
         finally:
             if reader is not None:
                 reader.close()
-            self._put(self.results, _WORKER_DONE)
+            sh.put(sh.results, _WORKER_DONE)
 
     def _fetch_article(self, task: _Task, reader: Archive | None) -> _ArticleDone:
+        sh = self.shared
         try:
-            res = self.fetcher.get(task.url, etag=task.etag, last_modified=task.last_modified)
+            res = sh.fetcher.get(task.url, etag=task.etag, last_modified=task.last_modified)
         except FetchError as exc:
             return _ArticleDone(task, error=str(exc))
         done = _ArticleDone(task, res)
@@ -679,7 +683,7 @@ class _Crawl:
             if pool is not None:
                 prepared = pool.submit(_child_extract, res.body, task.url, dict(res.headers)).result()
             else:
-                prepared = _extract_and_prepare(res.body, task.url, self.profile, dict(res.headers))
+                prepared = _extract_and_prepare(res.body, task.url, sh.profile, dict(res.headers))
             done.record, done.prepared, done.body = prepared
         except BrokenProcessPool:
             # A worker died (killed, out of memory): this page is kept raw and retried next
@@ -693,14 +697,15 @@ class _Crawl:
         except Exception as exc:  # noqa: BLE001 - an extractor bug must not lose the raw page
             done.error = f"extractor failed: {type(exc).__name__}: {exc}"
             return done
-        if self.options.assets and reader is not None:
+        if sh.options.assets and reader is not None:
             done.assets = self._fetch_assets(res, reader)
         return done
 
     def _fetch_assets(self, res: FetchResult, reader: Archive) -> list[tuple[str, FetchResult | None, str | None]]:
+        fetcher = self.shared.fetcher
         out: list[tuple[str, FetchResult | None, str | None]] = []
-        for url in asset_urls(res.body, res.url, self.profile):
-            if not self.fetcher.on_site(url) and not self.fetcher.on_site(self.fetcher.site_url(url)):
+        for url in asset_urls(res.body, res.url, self.shared.profile):
+            if not fetcher.on_site(url) and not fetcher.on_site(fetcher.site_url(url)):
                 continue
             with self._asset_lock:
                 if url in self._assets_in_flight or reader.state.has_asset(url):
@@ -708,11 +713,87 @@ class _Crawl:
                     continue
                 self._assets_in_flight.add(url)
             try:
-                ares = self.fetcher.get(url, max_bytes=self.options.max_asset)
+                ares = fetcher.get(url, max_bytes=self.shared.options.max_asset)
                 out.append((url, ares, None if ares.status == 200 else f"HTTP {ares.status}"))
             except FetchError as exc:
                 out.append((url, None, str(exc)))
         return out
+
+
+class _Crawl:
+    """One run: the walker thread, the fetch worker threads, and the calling thread as the writer."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        profile: Profile,
+        options: CrawlOptions,
+        events: Callable[[Event], None] | None,
+        private_fds: tuple[int, ...] = (),
+    ) -> None:
+        identity, fetching = _profiles(profile, options.base_url)
+        self._pool = _start_pool(options, identity, private_fds)
+        self.shared = _Shared(archive, identity, fetching, options, events)
+        self.summary = CrawlSummary()
+        self.writer = _Writer(self.shared, self.summary)
+        self.walker = _Walker(self.shared)
+        self.workers = _Workers(self.shared, self._pool)
+
+    def run(self) -> CrawlSummary:
+        started = time.monotonic()
+        sh = self.shared
+        o = sh.options
+        folders = list(o.folders or sh.profile.folders)
+        options_record = {k: v for k, v in asdict(o).items() if k not in ("user_agent", "stage_hook")}
+        self.summary.run_id = sh.archive.state.begin_run(options_record)
+        sh.emit("start", run_id=self.summary.run_id, db=sh.archive.path, site=sh.profile.site,
+                base_url=sh.fetch_profile.base_url, folders=folders)
+        threads: list[threading.Thread] = []
+        try:
+            try:
+                robots = sh.fetcher.load_robots()
+            except FetchError as exc:
+                raise FetchError(f"robots.txt: {exc}; the site is unreachable, nothing was changed") from None
+            if robots is not None:
+                with sh.archive.transaction():
+                    self.writer.add_response(robots, "robots")
+                sh.emit("robots", status=robots.status)
+            threads.append(threading.Thread(target=self.walker.run, args=(folders,), name="walker", daemon=True))
+            for i in range(max(1, o.concurrency)):
+                threads.append(threading.Thread(target=self.workers.run, name=f"worker-{i}", daemon=True))
+            for t in threads:
+                t.start()
+            self.writer.loop(workers=len(threads) - 1)
+            self.summary.status = "ok" if self.summary.failed == 0 and self.summary.listing_failures == 0 else "partial"
+        except KeyboardInterrupt:
+            self.summary.status = "interrupted"
+            raise
+        except BaseException:
+            self.summary.status = "failed"
+            raise
+        finally:
+            self._finish(threads, started)
+        return self.summary
+
+    def _finish(self, threads: list[threading.Thread], started: float) -> None:
+        sh = self.shared
+        sh.stop.set()
+        # After a failure or Ctrl-C, do not sit out a request's whole read timeout:
+        # the threads are daemons and their work is either written or not.
+        patience = sh.options.read_timeout + 5 if self.summary.status in ("ok", "partial") else 2.0
+        for t in threads:
+            t.join(timeout=patience)
+        sh.fetcher.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        s = self.summary
+        s.requests, s.retries, s.bytes = sh.fetcher.requests, sh.fetcher.retries, sh.fetcher.bytes
+        s.elapsed = round(time.monotonic() - started, 3)
+        try:
+            sh.archive.state.finish_run(s.run_id, s.status, {k: v for k, v in s.to_dict().items() if k != "errors"})
+        except StoreError:
+            pass  # the run row stays 'running' and is closed as 'killed' by the next run
+        sh.emit("end", **s.to_dict())
 
 
 def crawl(
