@@ -13,7 +13,7 @@ import pytest
 
 from huyenkyanh_archive.archive.records import decode_record, encode_record
 from huyenkyanh_archive.archive.store import open_archive
-from huyenkyanh_archive.crawl.engine import CrawlSummary, Event, crawl, reextract
+from huyenkyanh_archive.crawl import CrawlSummary, Event, crawl, reextract
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.record import Article
 from tests.support.crawl_support import SITE_BASE, archive_health, article_id, fast_options, profile
@@ -289,18 +289,18 @@ def test_extraction_in_worker_processes_gives_the_same_records(replica: Replica,
 def _dies_on_one_page(body: bytes, url: str, headers: dict[str, str]) -> Any:
     import os
 
-    from huyenkyanh_archive.crawl import engine as crawl_module
+    from huyenkyanh_archive.crawl import extraction
 
     if url == CORPUS[5]["url"]:
         os._exit(3)  # a worker process killed mid-page (out of memory, say)
-    assert crawl_module._CHILD_PROFILE is not None
-    return crawl_module._extract_and_prepare(body, url, crawl_module._CHILD_PROFILE, headers)
+    assert extraction._CHILD_SITE is not None
+    return extraction.extract_for_crawl(body, url, extraction._CHILD_SITE, headers)
 
 
 def test_a_dead_extraction_worker_loses_nothing(replica: Replica, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from huyenkyanh_archive.crawl import engine as crawl_module
+    from huyenkyanh_archive.crawl import extraction
 
-    monkeypatch.setattr(crawl_module, "_child_extract", _dies_on_one_page)
+    monkeypatch.setattr(extraction, "_child_extract", _dies_on_one_page)
     first = run(db, replica, concurrency=4, extract_processes=1)
     assert not first.ok and first.failed >= 1
     assert any("extractor process died" in e for e in first.errors)
@@ -312,13 +312,14 @@ def test_a_dead_extraction_worker_loses_nothing(replica: Replica, db: Path, monk
 
 
 def test_a_bug_in_a_crawl_thread_is_one_clear_error(replica: Replica, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from huyenkyanh_archive.crawl import engine as crawl_module
+    from huyenkyanh_archive.crawl import workers
+    from huyenkyanh_archive.errors import CrawlBugError
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ValueError("listing parser bug")
 
-    monkeypatch.setattr(crawl_module, "parse_listing", broken)
-    with pytest.raises(crawl_module.CrawlBugError, match="walker.*listing parser bug") as info:
+    monkeypatch.setattr(workers, "read_page", broken)
+    with pytest.raises(CrawlBugError, match="worker.*listing parser bug") as info:
         run(db, replica)
     assert info.value.exit_code == 70
     assert archive_health(db)["integrity"] == "ok"

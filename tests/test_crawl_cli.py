@@ -154,7 +154,7 @@ def open_db(db: Path):  # type: ignore[no-untyped-def]
 def test_sigkill_inside_an_article_write_leaves_no_trace_of_it(tmp_path: Path, stage: str, nth: int) -> None:
     import sys
 
-    from huyenkyanh_archive.crawl.engine import crawl
+    from huyenkyanh_archive.crawl import crawl
     from tests.support.crawl_support import fast_options, profile
 
     db = tmp_path / "a.db"

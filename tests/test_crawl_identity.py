@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from huyenkyanh_archive.crawl.discover import parse_listing
+from huyenkyanh_archive.crawl.discover import read_page
+from huyenkyanh_archive.site.site import load_site
 from huyenkyanh_archive.site.profile import load_profile
 from huyenkyanh_archive.site.urls import is_private_address, parse_article_url, strip_tracking
 
@@ -68,6 +69,6 @@ def test_listing_with_variant_links_gives_each_article_once() -> None:
     <div class="news-item"><h3 class="news-item-title"><a href="https://www.kyanh.hatinh.gov.vn{PATH}/?utm_source=x">A again</a></h3></div>
     <div class="news-item"><h3 class="news-item-title"><a href="http://example.com{PATH}">off-site</a></h3></div>
     <div class="pager"><a href="/kyanh/portal/folder/kinh-te/2.html" class="next">Sau »</a></div>"""
-    listing = parse_listing(html.encode(), "http://kyanh.hatinh.gov.vn/kyanh/portal/folder/kinh-te", load_profile())
-    assert [(i.ref.article_id, i.date) for i in listing.items] == [("20230203143649", "2023-02-03")]
+    listing = read_page(html.encode(), "http://kyanh.hatinh.gov.vn/kyanh/portal/folder/kinh-te", load_site())
+    assert [(i.ref.article_id, i.date) for i in listing.articles] == [("20230203143649", "2023-02-03")]
     assert listing.next_url == "http://kyanh.hatinh.gov.vn/kyanh/portal/folder/kinh-te/2.html"

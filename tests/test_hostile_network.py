@@ -13,7 +13,7 @@ import sqlite3
 import tracemalloc
 from pathlib import Path
 
-from huyenkyanh_archive.crawl.engine import crawl
+from huyenkyanh_archive.crawl import crawl
 from huyenkyanh_archive.crawl.fetch import Fetcher, FetchOptions
 from huyenkyanh_archive.errors import TooLargeError
 from huyenkyanh_archive.site.profile import load_profile
@@ -96,7 +96,7 @@ def test_a_gzip_bomb_is_cut_at_the_cap_in_bounded_memory() -> None:
     size = 256 * 1024 * 1024
     _bomb(size)  # the server builds (and caches) its bomb before the client is measured
     with Replica(faults=Faults(gzip_bomb={"/bomb"}, bomb_size=size)) as rep:
-        fetcher = Fetcher(load_profile().with_base_url(rep.base_url), FetchOptions(delay=0, max_body=cap, retries=0))
+        fetcher = Fetcher.for_profile(load_profile().with_base_url(rep.base_url), FetchOptions(delay=0, max_body=cap, retries=0))
         tracemalloc.start()
         try:
             try:

@@ -15,8 +15,8 @@ import pytest
 
 from huyenkyanh_archive.site.profile import load_profile
 from huyenkyanh_archive.site.urls import site_hosts
-from huyenkyanh_archive.sources import cdx
-from huyenkyanh_archive.sources.cdx import (
+from huyenkyanh_archive.crawl.sources import cdx
+from huyenkyanh_archive.crawl.sources.cdx import (
     CDX_PATH,
     Capture,
     CaptureDeduper,

@@ -114,17 +114,26 @@ class Bodies:
     def add_response(
         self, response: Response, kind: str, run_id: int | None = None, *, prepared: PreparedBody | None = None
     ) -> int:
-        """Keep one response (its body once); returns the ``responses`` row id."""
+        """Keep one response (its body once) with where it came from; returns the ``responses`` row id."""
         candidate = kind == "article" and response.status == 200
         digest = self.put(response.body, prepared, dictionary_candidate=candidate) if response.body else None
         cur = self._conn.execute(
             "INSERT INTO responses (run_id, url, kind, method, status, http_version, request_headers,"
-            " headers, body_sha256, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " headers, body_sha256, fetched_at, source, provenance, archive_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 run_id, response.url, kind, "GET", response.status, response.http_version,
                 json.dumps(header_pairs(response.request_headers), ensure_ascii=False),
                 json.dumps(header_pairs(response.headers), ensure_ascii=False),
-                digest, response.fetched_at,
+                digest, response.fetched_at, response.provenance.source,
+                json.dumps(prov, ensure_ascii=False) if (prov := response.provenance.to_dict()).keys() - {"source"} else None,
+                response.provenance.archive_url,
             ),
         )
         return int(cur.lastrowid or 0)
+
+    def has_capture(self, archive_url: str) -> bool:
+        """Whether a response fetched from this web-archive address is kept (a rerun fetches it not again)."""
+        return self._conn.execute(
+            "SELECT 1 FROM responses WHERE archive_url = ?",
+            (archive_url,),
+        ).fetchone() is not None

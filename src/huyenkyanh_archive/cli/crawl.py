@@ -18,9 +18,10 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..crawl.engine import CrawlOptions, CrawlSummary, Event, crawl, reextract
+from ..clock import parse_day
+from ..crawl import CrawlOptions, CrawlSummary, Event, crawl, reextract, resolve_site
 from ..crawl.fetch import DEFAULT_USER_AGENT
-from ..site.profile import load_profile
+from ..errors import QueryError
 from . import app, errors_as_exit, fail, stderr, stdout
 
 DEFAULT_DB = "kyanh-archive.db"
@@ -28,17 +29,10 @@ EXIT_PARTIAL = 3
 
 
 def _parse_since(text: str | None) -> date | None:
-    if not text:
-        return None
-    parts = text.strip().split("-")
     try:
-        if len(parts) == 1:
-            return date(int(parts[0]), 1, 1)
-        if len(parts) == 2:
-            return date(int(parts[0]), int(parts[1]), 1)
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        fail(f"--since {text!r}: expected YYYY-MM-DD (or YYYY-MM, YYYY)", 2)
+        return parse_day(text, option="--since")
+    except QueryError as exc:
+        fail(str(exc), 2)
 
 
 class _Progress:
@@ -50,7 +44,7 @@ class _Progress:
         )
         self.task = self.progress.add_task("starting", total=None)
         self.counts = {"new": 0, "changed": 0, "unchanged": 0, "removed": 0, "gone": 0, "failed": 0}
-        self.folders = 0
+        self.sections = 0
         self.pages = 0
         self.retries = 0
         self.started = time.monotonic()
@@ -61,8 +55,8 @@ class _Progress:
             self.counts[d["outcome"]] = self.counts.get(d["outcome"], 0) + 1
         elif event.kind == "listing":
             self.pages += 1
-        elif event.kind == "folder":
-            self.folders += 1
+        elif event.kind == "section":
+            self.sections += 1
         elif event.kind == "retry":
             self.retries += 1
         elif event.kind == "error":
@@ -73,7 +67,7 @@ class _Progress:
         self.progress.update(
             self.task,
             description=(
-                f"folders {self.folders} pages {self.pages} | [green]{c['new']} new[/green] {c['changed']} changed "
+                f"sections {self.sections} pages {self.pages} | [green]{c['new']} new[/green] {c['changed']} changed "
                 f"{c['unchanged']} same {c['removed']} removed [red]{c['failed']} failed[/red] | {rate:.1f}/s"
                 f" | retries {self.retries}"
             ),
@@ -81,10 +75,12 @@ class _Progress:
 
 
 def _summary_line(s: CrawlSummary) -> str:
+    found = ", ".join(f"{n} by {how}" for how, n in sorted(s.sections_found.items(), key=lambda kv: -kv[1]))
+    gone = f", {len(s.sections_gone)} gone" if s.sections_gone else ""
     return (
         f"{s.new} new, {s.changed} changed, {s.unchanged} unchanged, {s.removed} removed, {s.failed} failed"
-        f" ({s.listing_pages} listing pages, {s.listing_failures} failed; {s.requests} requests,"
-        f" {s.retries} retries, {s.elapsed:.1f}s)"
+        f" ({s.sections} sections{f': {found}' if found else ''}{gone}; {s.listing_pages} listing pages,"
+        f" {s.listing_failures} failed; {s.requests} requests, {s.retries} retries, {s.elapsed:.1f}s)"
     )
 
 
