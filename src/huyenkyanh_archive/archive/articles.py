@@ -18,7 +18,7 @@ from ..errors import StoreError
 from ..record import Article
 from ..site.urls import ARTICLE_ID_RE
 from ..vietnamese import compare_key, fold, fold_text
-from . import people_summary
+from . import office_summary, people_summary
 from .records import FtsTexts, PreparedRecord, content_hash, decode_record, encode_record, fts_texts, prepare_record
 
 if TYPE_CHECKING:
@@ -261,6 +261,7 @@ class Articles:
         for table in ("authors", "attendees", "images", "related"):
             self._conn.execute(f"DELETE FROM {table} WHERE article = ?", (pk,))
         people_summary.remove_article(self._conn, pk, people)
+        office_summary.remove_article(self._conn, pk, people)
 
     def _insert_children(self, pk: int, record: Article, fts: FtsTexts | None = None) -> None:
         conn = self._conn
@@ -276,6 +277,7 @@ class Articles:
             rows,
         )
         people_summary.add_article(conn, pk, day, [r[2:4] + r[5:8] for r in rows])
+        office_summary.add_article(conn, pk, day, [r[2:4] + r[5:8] for r in rows])
         conn.executemany(
             "INSERT INTO images (article, position, src, caption) VALUES (?, ?, ?, ?)",
             [(pk, i, im.src, im.caption) for i, im in enumerate(record.images)],

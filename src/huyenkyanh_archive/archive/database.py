@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..errors import StoreError
-from . import people_summary
+from . import office_summary, people_summary
 from .schema import MIGRATIONS, SCHEMA_VERSION, VIEWS
 
 __all__ = ["BUSY_TIMEOUT_MS", "connect", "store_error", "schema_version", "split_sql"]
@@ -33,6 +33,7 @@ def _fill_attendee_days(conn: sqlite3.Connection) -> None:
 _REBUILDS: dict[str, Callable[[sqlite3.Connection], None]] = {
     "attendee_days": _fill_attendee_days,
     "people_summaries": people_summary.rebuild,
+    "office_summaries": office_summary.rebuild,
 }
 
 

@@ -1,4 +1,5 @@
-"""Export the archive: JSONL records, a flat CSV, or the raw responses as WARC 1.1.
+"""Export the archive: JSONL records, a flat CSV, the raw responses as WARC 1.1, the
+graph of people and offices as GraphML, or the main tables as Parquet.
 
 - ``jsonl``: one line per article, the current version's record exactly as
   ``extract --json`` gives it (:meth:`~.record.Article.to_dict`).
@@ -8,8 +9,13 @@
   a ``warcinfo`` record first. A name ending in ``.gz`` gets one gzip member
   per record, as WARC tools expect.
 
+- ``graphml``: people and offices as nodes, co-appearance and holds-office edges
+  (:mod:`.export_graph`).
+- ``parquet``: one file per main table in a directory (:mod:`.export_parquet`;
+  needs the optional ``pyarrow``).
+
 ``since``/``until`` select articles by publication date (jsonl, csv) and
-responses by fetch date (warc).
+responses by fetch date (warc); the graph and the tables are the whole archive.
 """
 
 from __future__ import annotations
@@ -32,12 +38,16 @@ from urllib.parse import urlsplit
 from ..clock import day_bound
 from ..errors import QueryError, StoreError
 from ..record import Article
+from . import export_graph, export_parquet
 from .records import decode_record
 from .search_index import day_range_clauses
 from .store import Archive
 
-Format = Literal["jsonl", "csv", "warc"]
-FORMATS: tuple[str, ...] = ("jsonl", "csv", "warc")
+Format = Literal["jsonl", "csv", "warc", "graphml", "parquet"]
+FORMATS: tuple[str, ...] = ("jsonl", "csv", "warc", "graphml", "parquet")
+# What the count an export returns counts, by format.
+UNITS: dict[str, str] = {"jsonl": "articles", "csv": "articles", "warc": "responses", "graphml": "nodes and edges",
+                         "parquet": "rows"}
 
 CSV_COLUMNS = (
     "article_id", "url", "published_at", "date_text", "category", "folder", "title", "lead", "body",
@@ -59,7 +69,13 @@ def export(
         raise QueryError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
     lo = day_bound(since, upper=False, option="--since")
     hi = day_bound(until, upper=True, option="--until")
+    _whole_archive_only(fmt, lo, hi)
+    if fmt == "parquet":
+        raise QueryError("--format parquet writes a directory of files: give it with -o DIR")
     try:
+        if fmt == "graphml":
+            counts = export_graph.write_graph(archive, out)
+            return counts.nodes + counts.edges
         if fmt == "jsonl":
             return _jsonl(archive, out, lo, hi)
         if fmt == "csv":
@@ -69,9 +85,18 @@ def export(
         raise StoreError(f"{archive.path}: {exc}") from None
 
 
+def _whole_archive_only(fmt: str, since: str | None, until: str | None) -> None:
+    if fmt in ("graphml", "parquet") and (since or until):
+        raise QueryError(f"--since/--until select articles for jsonl, csv and warc; --format {fmt} is the whole archive")
+
+
 def export_to_path(archive: Archive, fmt: str, path: str | Path, **options: str | None) -> int:
-    """Export to a file, written beside its final name and renamed when complete."""
+    """Export to a file (parquet: a directory of files), each written beside its final
+    name and renamed when complete."""
     path = Path(path)
+    if fmt == "parquet":
+        _whole_archive_only(fmt, options.get("since"), options.get("until"))
+        return export_parquet.write_parquet_dir(archive, path).rows
     if not path.parent.exists():
         raise QueryError(f"{path}: directory {path.parent} does not exist")
     partial = path.with_name(path.name + ".partial")

@@ -231,12 +231,58 @@ CREATE TABLE IF NOT EXISTS person_pairs (
 ) WITHOUT ROWID;
 """
 
-# v6: the site as it is. Sections are what the site's menus, sitemaps and feeds name (the
+# Offices as entities (office_summary.py): every attendee role read as an office key
+# (position, organ, level, locality); who held which office when, kept at write time.
+_OFFICES = """
+CREATE TABLE IF NOT EXISTS offices (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    label TEXT NOT NULL,
+    position TEXT,
+    organ TEXT,
+    level TEXT,
+    locality TEXT,
+    articles INTEGER NOT NULL DEFAULT 0,
+    holders INTEGER NOT NULL DEFAULT 0,
+    first_day TEXT,
+    first_article INTEGER REFERENCES articles(id),
+    last_day TEXT,
+    last_article INTEGER REFERENCES articles(id)
+);
+CREATE TABLE IF NOT EXISTS office_holders (
+    office INTEGER NOT NULL REFERENCES offices(id),
+    name_key TEXT NOT NULL,
+    articles INTEGER NOT NULL DEFAULT 0,
+    first_day TEXT,
+    first_article INTEGER REFERENCES articles(id),
+    last_day TEXT,
+    last_article INTEGER REFERENCES articles(id),
+    PRIMARY KEY (office, name_key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS office_holders_person ON office_holders(name_key, office);
+CREATE TABLE IF NOT EXISTS office_forms (
+    office INTEGER NOT NULL REFERENCES offices(id),
+    name_key TEXT NOT NULL,
+    role TEXT NOT NULL,
+    role_key TEXT NOT NULL,
+    label TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    position TEXT,
+    organ TEXT,
+    level TEXT,
+    locality TEXT,
+    articles INTEGER NOT NULL,
+    PRIMARY KEY (office, name_key, role, role_key, label)
+) WITHOUT ROWID;
+"""
+
+# v7: the site as it is. Sections are what the site's menus, sitemaps and feeds name (the
 # profile's folders become seeds: their walks carry over); an article is known by every key
 # its addresses give (the id, or a folder-free key from an id-less address), so learning its
 # id later does not make a second article; a response says which source it came from (the
 # live host, the Wayback Machine, a WARC file) and, for archives, the capture it was.
-_V6 = """
+_V7 = """
 CREATE TABLE IF NOT EXISTS sections (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL UNIQUE,
@@ -279,7 +325,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(_V3),
     Migration(_V4),
     Migration(_V5, rebuilds=("attendee_days", "people_summaries")),
-    Migration(_V6),
+    Migration(_OFFICES, rebuilds=("office_summaries",)),
+    Migration(_V7),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

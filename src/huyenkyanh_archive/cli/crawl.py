@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -127,10 +128,13 @@ def crawl_cmd(
         read_timeout=timeout,
     )
     progress: _Progress | None = None
+    events: Callable[[Event], None] | None
     if as_json:
-        def events(ev: Event) -> None:
+        def print_event(ev: Event) -> None:
             sys.stdout.write(ev.to_json() + "\n")
             sys.stdout.flush()
+
+        events = print_event
     elif not quiet and stderr.is_terminal:
         progress = _Progress()
         events = progress

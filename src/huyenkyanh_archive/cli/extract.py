@@ -10,13 +10,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import typer
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
 
 from .. import __version__
 from ..errors import ArchiveError, ExtractError, FetchError
@@ -25,6 +21,12 @@ from ..record import Article
 from ..site.profile import Profile, load_profile
 from . import app, errors_as_exit, stdout
 
+if TYPE_CHECKING:
+    from rich.panel import Panel
+
+# httpx and rich's tables are imported where they are used: `extract --json` over
+# files needs neither, and importing them is a good part of the start-up time.
+
 USER_AGENT = f"kyanh-archive/{__version__} (extract; +https://github.com/kyanh-archive/kyanh-archive)"
 TIMEOUT = 30.0
 MAX_BYTES = 64 * 1024 * 1024
@@ -32,6 +34,8 @@ MAX_BYTES = 64 * 1024 * 1024
 
 def fetch_page(url: str, *, timeout: float = TIMEOUT) -> tuple[bytes, str, Mapping[str, str]]:
     """One plain GET: (body, final URL, headers). FetchError with a one-line reason on failure."""
+    import httpx
+
     try:
         with httpx.Client(timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}) as client:
             with client.stream("GET", url) as response:
@@ -71,6 +75,10 @@ def extract_one(page: str, *, url: str | None, profile: Profile, timeout: float 
 
 def render_article(article: Article) -> Panel:
     """The record, readably."""
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column()

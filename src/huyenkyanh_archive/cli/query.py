@@ -1,4 +1,4 @@
-"""Query commands: search, people, person, stats, export."""
+"""Query commands: search, people, person, stats, export (office and offices: :mod:`.offices`)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from .. import query as q
-from ..archive.export import FORMATS, export, export_to_path
+from ..archive.export import FORMATS, UNITS, export, export_to_path
+from ..archive.export_parquet import TABLES as PARQUET_TABLES
 from ..archive.optimize import optimize
 from ..archive.store import Archive, open_for_reading
+from ..query.timelines import person_chart, write_svg
 from . import app, errors_as_exit, fail, stdout
 
 DEFAULT_DB = "kyanh-archive.db"
@@ -120,11 +122,25 @@ def person_cmd(
     articles: Annotated[int, typer.Option(
         "--articles", help="List at most this many articles (the earliest and the latest), per role too; 0: all.")
     ] = q.DEFAULT_ARTICLE_LIMIT,
+    chart: Annotated[Path | None, typer.Option(
+        "--chart", help="Also draw the person's offices as a timeline into this SVG file.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """One person's timeline: roles with dates and articles, and who they appear with."""
-    with errors_as_exit(), _open(db) as archive:
-        result = q.person(archive, name, why=why, article_limit=articles or None)
+    """One person's timeline: roles and offices with dates and articles, and who they appear with."""
+    with errors_as_exit():
+        with _open(db) as archive:
+            result = q.person(archive, name, why=why, article_limit=articles or None)
+            svg = person_chart(archive, result) if chart is not None and isinstance(result, q.PersonTimeline) else None
+        if svg is not None and chart is not None:
+            write_svg(chart, svg)
+    _print_person(result, as_json)
+    if chart is not None:
+        if isinstance(result, q.Ambiguous):
+            fail(f"--chart {chart}: {result.query!r} names {len(result.candidates)} people; name one of them", 2)
+        print(f"wrote the timeline of {len(result.offices)} offices to {chart}", file=sys.stderr)
+
+
+def _print_person(result: q.PersonTimeline | q.Ambiguous, as_json: bool) -> None:
     if as_json:
         data = result.to_dict()
         data["kind"] = "ambiguous" if isinstance(result, q.Ambiguous) else "person"
@@ -150,12 +166,21 @@ def person_cmd(
     for r in result.roles:
         roles.add_row(escape(r.role), r.first_seen or "?", r.last_seen or "?", _ends_cell(r.shown_in, r.articles))
     stdout.print(roles)
+    if result.offices:
+        offices = Table(title="Offices (roles grouped by office)")
+        for col in ("office", "first seen", "last seen", "articles", "written as"):
+            offices.add_column(col, overflow="fold", justify="right" if col == "articles" else "left")
+        for o in result.offices:
+            kind = "" if o.kind == "office" else f" [dim]({escape(o.kind)})[/dim]"
+            offices.add_row(escape(o.label) + kind, o.first_seen or "?", o.last_seen or "?", str(o.articles),
+                            "\n".join(escape(f) for f in o.forms))
+        stdout.print(offices)
     if result.appears_with:
         co = Table(title="Appears most often with")
         co.add_column("name")
         co.add_column("articles together", justify="right")
-        for c in result.appears_with:
-            co.add_row(escape(c.name), str(c.articles))
+        for partner in result.appears_with:
+            co.add_row(escape(partner.name), str(partner.articles))
         stdout.print(co)
     _print_why(result.why)
 
@@ -208,13 +233,15 @@ def stats_cmd(db: DbOpt = Path(DEFAULT_DB), as_json: JsonOpt = False) -> None:
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or warc.")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: stdout); .warc.gz compresses.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv, warc, graphml or parquet.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="File to write (default: stdout); .warc.gz compresses; parquet: a directory.")] = None,
     db: DbOpt = Path(DEFAULT_DB),
     since: SinceOpt = None,
     until: UntilOpt = None,
 ) -> None:
-    """Export articles as JSONL (the `extract --json` records) or CSV, or raw responses as WARC 1.1."""
+    """Export articles as JSONL (the `extract --json` records) or CSV, raw responses as WARC 1.1, people and
+    offices as a GraphML graph, or the main tables as Parquet files."""
     if fmt not in FORMATS:
         fail(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}", 2)
     with errors_as_exit(), _open(db) as archive:
@@ -224,7 +251,8 @@ def export_cmd(
         else:
             count = export_to_path(archive, fmt, output, since=since, until=until)
     if output is not None:
-        print(f"wrote {count} {'responses' if fmt == 'warc' else 'articles'} to {output}", file=sys.stderr)
+        tables = f" in {len(PARQUET_TABLES)} tables" if fmt == "parquet" else ""
+        print(f"wrote {count} {UNITS[fmt]}{tables} to {output}", file=sys.stderr)
 
 
 @app.command("optimize")

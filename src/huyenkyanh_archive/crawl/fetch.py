@@ -298,9 +298,9 @@ class Fetcher:
             if delay is not None:
                 self._gate.delay = max(self._gate.delay, float(delay))
         elif result.status in (401, 403) or 400 <= result.status < 500:
-            parser.allow_all = True  # RFC 9309: an unavailable robots.txt means no restriction
+            parser.allow_all = True  # type: ignore[attr-defined]  # RFC 9309: an unavailable robots.txt means no restriction
         else:
-            parser.disallow_all = True
+            parser.disallow_all = True  # type: ignore[attr-defined]  # read by can_fetch, not in typeshed
         self._robots = parser
         return result
 

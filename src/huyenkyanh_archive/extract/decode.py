@@ -80,8 +80,8 @@ def declared_charset(body: bytes, headers: Mapping[str, str] | None = None) -> s
                     return codec
     head = body[:8192]
     for meta in _META_RE.finditer(head):
-        m = _CHARSET_RE.search(meta.group(0))
-        if m and (codec := _text_codec(m.group(1).decode("ascii", "replace"))):
+        declared = _CHARSET_RE.search(meta.group(0))
+        if declared and (codec := _text_codec(declared.group(1).decode("ascii", "replace"))):
             # A page cannot declare UTF-16 in ASCII-compatible bytes; browsers read UTF-8.
             return "utf-8" if codec.startswith(("utf-16", "utf-32")) else codec
     return None

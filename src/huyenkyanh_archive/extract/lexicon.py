@@ -20,6 +20,7 @@ __all__ = [
     "Lexicon",
     "PhraseIndex",
     "tokenize",
+    "tokenize_spans",
     "syllable_key",
     "lexicon",
     "data_lines",
@@ -40,33 +41,47 @@ def syllable_key(word: str) -> str:
     return canon_tone(word).lower()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Token:
+    """One token's text and what the grammar asks of it; where it is lives apart
+    (:func:`tokenize_spans`), so the same word is one shared object."""
+
     text: str
-    start: int
-    end: int
     key: str
     is_word: bool
     is_cap: bool
     is_upper: bool  # an all-capitals abbreviation of 2+ letters ("UBND")
 
 
-@lru_cache(maxsize=65536)
-def _token_info(t: str) -> tuple[str, bool, bool, bool]:
-    first = t[0]
-    is_word = first.isalpha()
-    return syllable_key(t), is_word, is_word and first.isupper(), is_word and len(t) > 1 and t.isupper()
+# Every distinct token string seen, made once: an article repeats its words, and
+# a corpus repeats its vocabulary, so building a token is a dictionary hit.
+_TOKENS: dict[str, Token] = {}
+_MAX_TOKENS = 200_000  # distinct strings kept; past that (hostile text) the table starts again
+
+
+def _token(t: str) -> Token:
+    tok = _TOKENS.get(t)
+    if tok is None:
+        if len(_TOKENS) >= _MAX_TOKENS:
+            _TOKENS.clear()
+        first = t[0]
+        is_word = first.isalpha()
+        tok = _TOKENS[t] = Token(
+            t, syllable_key(t), is_word, is_word and first.isupper(), is_word and len(t) > 1 and t.isupper()
+        )
+    return tok
+
+
+def tokenize_spans(text: str) -> tuple[list[Token], list[int], list[int]]:
+    """The tokens of ``text`` and their start and end offsets, as three parallel lists."""
+    spans = [m.span() for m in _TOKEN_RE.finditer(text)]
+    get = _TOKENS.get
+    toks = [get(text[a:b]) or _token(text[a:b]) for a, b in spans]
+    return toks, [a for a, _ in spans], [b for _, b in spans]
 
 
 def tokenize(text: str) -> list[Token]:
-    info = _token_info
-    out = []
-    append = out.append
-    for m in _TOKEN_RE.finditer(text):
-        t = m.group()
-        key, is_word, is_cap, is_upper = info(t)
-        append(Token(t, m.start(), m.end(), key, is_word, is_cap, is_upper))
-    return out
+    return [_token(t) for t in _TOKEN_RE.findall(text)]
 
 
 def data_lines(name: str) -> list[str]:

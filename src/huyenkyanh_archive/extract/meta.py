@@ -109,8 +109,9 @@ def read_meta(tree: LexborHTMLParser) -> PageMeta:
             page.meta.setdefault(key, clean(value))
     for node in tree.css("link[rel]"):
         attrs = node.attributes
-        if (attrs.get("rel") or "").strip().lower() == "canonical" and attrs.get("href"):
-            page.canonical = attrs["href"].strip()
+        href = attrs.get("href")
+        if (attrs.get("rel") or "").strip().lower() == "canonical" and href:
+            page.canonical = href.strip()
             break
     base = tree.css_first("base[href]")
     if base is not None:

@@ -41,14 +41,38 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 
 from ..vietnamese import canon_tone, collapse_space, compare_key, nfc, unconfuse
-from .lexicon import Token, data_lines, tokenize
+from .lexicon import data_lines, tokenize_spans
 from .roles import abbreviations
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token with where it is: the office reader cuts the written role at token edges."""
+
+    text: str
+    key: str
+    is_word: bool
+    is_cap: bool
+    is_upper: bool
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    words, starts, ends = tokenize_spans(text)
+    return [
+        Token(w.text, w.key, w.is_word, w.is_cap, w.is_upper, a, b)
+        for w, a, b in zip(words, starts, ends, strict=True)
+    ]
+
 
 __all__ = [
     "KINDS",
     "RoleReading",
     "read_role",
     "rules",
+    "SourcedReading",
+    "read_person_roles",
     "read_roles",
     "same_office",
     "split_role",
@@ -648,31 +672,42 @@ def split_role(role: str) -> tuple[str, ...]:
     return tuple(p for p in (x.strip(_EDGE_PUNCT) for x in parts) if p)
 
 
-def read_roles(
-    roles: Sequence[str], *, home_district: str | None = HOME_DISTRICT, home_province: str | None = HOME_PROVINCE
-) -> list[RoleReading]:
-    """Read a person's roles in one article: combined roles split, repeats once.
+@dataclass(frozen=True, slots=True)
+class SourcedReading:
+    """One office read from a person's roles in an article, with the role it came from."""
 
-    A party membership with no organ ("UVBTV" beside "Chánh Văn phòng Huyện
-    ủy") belongs to the party committee of the level of the person's other
-    roles: that is how the portal writes it.
+    source: int  # index of the written role in the list given
+    reading: RoleReading
+
+
+def read_person_roles(
+    roles: Sequence[str], *, home_district: str | None = HOME_DISTRICT, home_province: str | None = HOME_PROVINCE
+) -> list[SourcedReading]:
+    """Every office named by a person's roles in one article, in order, repeats kept.
+
+    Combined roles are split, and a party membership with no organ ("UVBTV"
+    beside "Chánh Văn phòng Huyện ủy") belongs to the party committee of the
+    level of the person's other roles: that is how the portal writes it.
+    :func:`read_roles` is this list with repeats dropped.
     """
-    readings: list[RoleReading] = []
-    for role in roles:
+    readings: list[SourcedReading] = []
+    for n, role in enumerate(roles):
         for part in split_role(role):
-            readings.append(read_role(part, home_district=home_district, home_province=home_province))
+            readings.append(SourcedReading(n, read_role(part, home_district=home_district, home_province=home_province)))
     r = rules()
-    for idx, reading in enumerate(readings):
+    for idx, sourced in enumerate(readings):
+        reading = sourced.reading
         if reading.organ is not None or _key(reading.position or "") not in r.party_positions:
             continue
-        for other in readings:
+        for other_sourced in readings:
+            other = other_sourced.reading
             level_rule = r.level_by_key.get(_key(other.level or ""))
             if other is reading or not level_rule or not level_rule.party:
                 continue
             party = level_rule.party
             shown = not _organ_has_level(party, other.level)
             why = (*reading.why, f"organ from the person's role {other.text!r}: {party!r} of {other.label!r}")
-            readings[idx] = _assemble(
+            readings[idx] = SourcedReading(sourced.source, _assemble(
                 reading.text,
                 reading.kind,
                 reading.position,
@@ -683,11 +718,20 @@ def read_roles(
                 former=reading.former,
                 acting=reading.acting,
                 why=why,
-            )
+            ))
             break
+    return readings
+
+
+def read_roles(
+    roles: Sequence[str], *, home_district: str | None = HOME_DISTRICT, home_province: str | None = HOME_PROVINCE
+) -> list[RoleReading]:
+    """Read a person's roles in one article: combined roles split, repeats once
+    (see :func:`read_person_roles`)."""
     out: list[RoleReading] = []
     seen: set[tuple[str, bool]] = set()
-    for reading in readings:
+    for sourced in read_person_roles(roles, home_district=home_district, home_province=home_province):
+        reading = sourced.reading
         if (reading.key, reading.former) not in seen:
             seen.add((reading.key, reading.former))
             out.append(reading)

@@ -69,19 +69,18 @@ def _resolve_url(url: str | None, meta: PageMeta, profile: Profile) -> tuple[str
     """(record url, article id, base for relative links)."""
     candidates = [u for u in (url, meta.get("og:url"), meta.canonical) if u]
     for cand in candidates:
-        base = cand if not url else url
-        full = absolute(cand, base) or cand
+        full = absolute(cand, cand if not url else url) or cand
         try:
             ref = parse_article_url(full, profile)
         except ValueError:
             ref = None
         if ref is not None:
             return ref.url, ref.article_id, url or ref.url
-    chosen = None
+    chosen: str | None = None
     for cand in candidates:
-        full = absolute(cand, url or cand)
-        if full:
-            chosen = full
+        resolved = absolute(cand, url or cand)
+        if resolved:
+            chosen = resolved
             break
     base = url or chosen
     if meta.base_href and (b := absolute(meta.base_href, base or profile.base_url + "/")):

@@ -38,31 +38,17 @@ from functools import lru_cache
 
 from ..record import Attendee
 from ..vietnamese import collapse_space, compare_key, fold_key, nfc
-from .lexicon import Lexicon, Token, lexicon, tokenize
+from .lexicon import Lexicon, lexicon, syllable_key
+from .role_grammar import RoleGrammar
 from .roles import expand_role
+from .segment import GAZ, HEAD, HON, ORG, RANK, SENTENCE_END, VERB
 
 __all__ = ["extract_attendees", "find_mentions", "Mention"]
 
-# Segment categories, by priority when two phrases of the same length match.
-_HEAD, _RANK, _HON, _ORG, _GAZ, _LEVEL, _VERB = range(7)
-
-_DASHES = frozenset("-–—")
-_CLAUSE_PUNCT = frozenset(",.;:(“\"!?-–—…‘'[") | {"..."}
-_SENTENCE_END = frozenset(".;!?")
-_ROLE_GLUE = frozenset("&/+")
-_MAX_ROLE_TOKENS = 24
-# Pairs written with a comma inside a unit's name.
-# (syllable before, syllable after): "phòng, chống", "tìm kiếm, cứu nạn", "cứu hộ, cứu nạn".
-_COMMA_IDIOMS = frozenset([("phòng", "chống"), ("phòng", "chữa"), ("kiếm", "cứu"), ("hộ", "cứu")])
-# Words after which a bare name may begin a mention ("Dự có Nguyễn Văn A - …"),
-# unlike a unit word ("Trường THPT Lê Quảng Chí").
-_BEFORE_BARE_NAME = frozenset(["và", "có", "gồm", "cùng", "với", "cho", "là", "của"])
+_HEAD, _RANK, _HON, _ORG, _GAZ, _VERB = HEAD, RANK, HON, ORG, GAZ, VERB
+_SENTENCE_END = SENTENCE_END
 _NEGATIONS = frozenset(["không", "chưa", "chẳng"])
 _PLURAL = frozenset("các hai ba bốn năm những".split())
-_BIG_LEVELS = frozenset(["huyện", "tỉnh", "xã", "tp"])  # "thị xã" ends in "xã"; "thành phố" apart
-# Organisations that a name never completes: a name right after one starts a
-# new person even inside a role list ("…, Bí thư Huyện ủy Hồ Huy Thành").
-_COMPLETE_ORGS = frozenset(["ủy", "đoàn"])
 # Verbs-list entries that are not actions: they do not decide participation.
 _FUNCTION_WORDS = frozenset(
     "là có ở tại của đã vừa cũng mới sẽ đang được bị từ với cho về trong ngoài sau trước theo như "
@@ -83,420 +69,14 @@ class Mention:
     order: int = 0
 
 
-class _Unit:
-    """One text unit (title, paragraph or caption) being parsed."""
+class _Unit(RoleGrammar):
+    """One text unit (title, paragraph or caption) being parsed for people."""
 
     def __init__(self, text: str, lex: Lexicon, order_base: int) -> None:
-        self.text = text
-        self.lex = lex
-        self.toks: list[Token] = tokenize(text)
-        self.n = len(self.toks)
-        self.order_base = order_base
+        super().__init__(text, lex, order_base)
         self.mentions: list[Mention] = []
         # A role printed once before several names, set by _person for _continue.
         self.list_shared: list[str] = []
-        self._name_cache: dict[tuple[int, bool], tuple[int, bool] | None] = {}
-        self._segment()
-
-    # -- segmentation -----------------------------------------------------
-
-    def _segment(self) -> None:
-        """Greedy longest-match of the lexicon phrases, left to right."""
-        toks, n = self.toks, self.n
-        keys_at = [t.key for t in toks]
-        index = _segment_index()
-        cat = [-1] * n
-        end = list(range(1, n + 1))
-        covered = [False] * n
-        i = 0
-        while i < n:
-            t = toks[i]
-            cands = index.get(t.key) if t.is_word else None
-            if not cands:
-                i += 1
-                continue
-            found = 0
-            for keys, k, c in cands:
-                if i + k > n:
-                    continue
-                if k > 1 and keys_at[i : i + k] != keys:
-                    continue
-                if c == _HEAD:
-                    # "trưởng thôn", "giám đốc HTX" after a name are roles;
-                    # a lone lower-case "trưởng" ("tăng trưởng") is not.
-                    if not t.is_cap and k == 1:
-                        continue
-                elif c == _GAZ:
-                    if not t.is_cap:
-                        continue
-                elif c == _HON:
-                    # "Vân Anh", "Kỳ Anh": a syllable, not "anh"
-                    if k == 1 and t.is_cap and i > 0 and toks[i - 1].is_word:
-                        continue
-                elif c == _VERB and k == 1 and t.is_cap:
-                    continue
-                found = k
-                cat[i] = c
-                break
-            if found:
-                end[i] = i + found
-                for j in range(i + 1, i + found):
-                    covered[j] = True
-                i += found
-            else:
-                i += 1
-        self.cat, self.end, self.covered = cat, end, covered
-
-    # -- small predicates -------------------------------------------------
-
-    def _is(self, i: int, c: int) -> bool:
-        return 0 <= i < self.n and self.cat[i] == c
-
-    def _starts_role(self, i: int) -> bool:
-        return 0 <= i < self.n and self.cat[i] in (_HEAD, _RANK)
-
-    def _plain_cap(self, i: int) -> bool:
-        """A capitalised word with no lexicon meaning: a possible name syllable."""
-        if not 0 <= i < self.n:
-            return False
-        t = self.toks[i]
-        return t.is_word and t.is_cap and not t.is_upper and self.cat[i] == -1 and not self.covered[i]
-
-    def _clause_start(self, i: int) -> bool:
-        if i == 0:
-            return True
-        p = self.toks[i - 1]
-        return (not p.is_word and p.text in _CLAUSE_PUNCT) or p.key in _BEFORE_BARE_NAME
-
-    def _name_at(self, i: int, allow_short: bool) -> tuple[int, bool] | None:
-        """(end, is_full) of a name starting at token ``i``."""
-        ck = (i, allow_short)
-        if ck in self._name_cache:
-            return self._name_cache[ck]
-        res = self._name_at_uncached(i, allow_short)
-        self._name_cache[ck] = res
-        return res
-
-    def _name_at_uncached(self, i: int, allow_short: bool) -> tuple[int, bool] | None:
-        toks, lex = self.toks, self.lex
-        if not self._plain_cap(i):
-            return None
-        t = toks[i]
-        fam_len = 0
-        if i + 1 < self.n and (t.key, toks[i + 1].key) in lex.family2 and self._plain_cap(i + 1):
-            fam_len = 2
-        elif t.key in lex.family:
-            fam_len = 1
-        if fam_len:
-            j = i + fam_len
-            verbs = _single_verbs()
-            while j < self.n and j - i < 5:
-                if self._plain_cap(j):
-                    if j - i >= 3 and toks[j].key in verbs:
-                        break  # caption style "Đồng chí Hồ Huy Thành Trao quà"
-                    j += 1
-                elif (
-                    self.cat[j] in (_ORG, _LEVEL)
-                    and self.end[j] == j + 1
-                    and toks[j].is_cap
-                    and not toks[j].is_upper
-                    and not (j + 1 < self.n and toks[j + 1].is_cap)
-                ):
-                    # "Võ Xuân Trường": a unit word ("Trường", "Sở") is a given
-                    # name when no unit name follows it.
-                    j += 1
-                    break
-                elif self.cat[j] == _GAZ and self.end[j] - i <= 5 and self._plain_cap(j - 1):
-                    # "Nguyễn Hồng Lĩnh": a place name can be a given name.
-                    j = self.end[j]
-                elif (
-                    j == i + fam_len
-                    and toks[j].key in lex.middle_lower
-                    and not toks[j].is_cap
-                    and self.cat[j] == -1
-                    and self._plain_cap(j + 1)
-                ):
-                    j += 1
-                else:
-                    break
-            if j - i >= 2:
-                return j, True
-        if not allow_short:
-            return None
-        j = i
-        while j < self.n and j - i < 3 and self._plain_cap(j):
-            j += 1
-        return (j, False) if j > i else None
-
-    # -- roles -------------------------------------------------------------
-
-    def _place_after(self, j: int, pre: bool) -> int:
-        """End of the place name (if any) after an administrative level.
-
-        A village may be named after a person ("thôn Lê Lợi"); a district or
-        province after "huyện"/"tỉnh" is in the gazetteer, so a name there
-        starts the next person ("… UBND huyện Nguyễn Tiến Hùng").
-        """
-        if j >= self.n:
-            return j
-        if self.cat[j] == _GAZ:
-            return self.end[j]
-        t = self.toks[j]
-        if not t.is_word:
-            return j + 1 if t.text.isdigit() else j
-        big = j > 0 and self._big_level_before(j)
-        k = j
-        while k < self.n and k - j < 3 and self._plain_cap(k):
-            if (pre or big) and self._name_at(k, False) is not None:
-                break
-            k += 1
-        return k
-
-    def _parse_role(self, k: int, pre: bool) -> tuple[int, int, bool]:
-        """Parse a role starting at the head at ``k``.
-
-        Returns (end, text_end, has_org): ``end`` is where parsing stops, the
-        role text is tokens[k:text_end], ``has_org`` is whether anything beyond
-        the head was taken.
-        """
-        toks, lex, n = self.toks, self.lex, self.n
-        head_end = self.end[k]
-        if self.cat[k] == _RANK:
-            return head_end, head_end, False
-        j = head_end
-        # "Trưởng thôn Tân Phú": the head ends with a level, a place may follow.
-        if (toks[head_end - 1].key,) in lex.levels:
-            j = self._place_after(j, pre)
-            return j, j, j > head_end
-        good_end = j  # the last point a role may end at
-        lower_run = 0
-        while j < n and j - k < _MAX_ROLE_TOKENS:
-            t = toks[j]
-            c = self.cat[j]
-            if not t.is_word:
-                if t.text in _DASHES:
-                    nxt = j + 1
-                    glued = nxt < n and toks[j - 1].end == t.start and toks[nxt].start == t.end
-                    if (
-                        nxt >= n
-                        or self._starts_role(nxt)
-                        or self._is(nxt, _HON)
-                        or self._name_at(nxt, False) is not None
-                        or not (toks[nxt].is_word or (glued and toks[nxt].text[0].isdigit()))
-                    ):
-                        break
-                    j += 1  # a dash inside a unit's name: "Tài chính - Kế hoạch"
-                    continue
-                if t.text in _ROLE_GLUE and j + 1 < n and toks[j + 1].is_word:
-                    j += 1
-                    continue
-                if t.text == "," and j + 1 < n and (toks[j - 1].key, toks[j + 1].key) in _COMMA_IDIOMS:
-                    j += 1  # "Ban Chỉ đạo phòng, chống dịch": one unit
-                    continue
-                if t.text[0].isdigit():
-                    j += 1
-                    good_end = j
-                    continue
-                break
-            if self.covered[j]:
-                j += 1
-                continue
-            if c == _HEAD and j == head_end and t.is_upper:
-                # "Trưởng đoàn ĐBQH tỉnh": an abbreviation right after the
-                # head is its organisation, not a second role.
-                j = self.end[j]
-                good_end = j
-                continue
-            if c in (_HEAD, _RANK) or (c == _HON and (not t.is_cap or self.end[j] - j > 1)):
-                break
-            if t.key == "và":
-                nxt = j + 1
-                if nxt < n and toks[nxt].is_word and (
-                    toks[nxt].is_upper
-                    or self.cat[nxt] in (_ORG, _LEVEL)
-                    or (self.cat[nxt] == _VERB and toks[nxt].is_cap)
-                    or (self._plain_cap(nxt) and self._name_at(nxt, False) is None)
-                ):
-                    j += 1
-                    continue
-                break
-            if c == _VERB:
-                # "Trưởng ban Tổ chức …", "Trưởng đoàn kiểm tra", "Ban Chỉ đạo":
-                # a verb naming a unit; but "Giám đốc Sở dẫn đầu" and
-                # "Bí thư Huyện đoàn Khai mạc giải" end there.
-                prev = toks[j - 1].key
-                verb = tuple(x.key for x in toks[j : self.end[j]])
-                if (
-                    prev in lex.unit_nouns
-                    and verb in lex.unit_verbs
-                    and (j == head_end or (t.is_cap and not self.covered[j - 1]))
-                ) or (t.is_cap and (prev == "và" or prev in _DASHES)):
-                    # also "Phòng Văn hóa - Thông tin", "Văn hóa và Thông tin"
-                    j = self.end[j]
-                    good_end = j
-                    continue
-                break
-            if t.key == "các":
-                break
-            if c == _LEVEL:
-                j = self._place_after(self.end[j], pre)
-                good_end = j
-                break
-            if pre:
-                nm = self._name_at(j, False)
-                if nm is not None and not self._apposition_follows(nm[0]):
-                    break
-            if c == _ORG or t.is_cap:
-                lower_run = 0
-                j = self.end[j]
-                good_end = j
-                continue
-            lower_run += 1
-            if lower_run == 1 and j > 0 and toks[j - 1].is_cap and not toks[j - 1].is_upper:
-                # "Hội Nông dân", "Đội Cảnh sát": a proper unit name
-                # capitalises only its first syllable.
-                good_end = j + 1
-            if lower_run >= 3:
-                # Lower-case words run on: a unit's name ("Trưởng khoa Hồi sức
-                # cấp cứu chia sẻ") if a known ending follows at once, else an
-                # unknown verb and its object ("… xin ý kiến"): the role
-                # ended before them.
-                nxt = j + 1
-                if lower_run > 8 or not (
-                    nxt >= n
-                    or not toks[nxt].is_word
-                    or self.cat[nxt] in (_VERB, _LEVEL, _ORG)
-                    or self._level_ahead(nxt)
-                ):
-                    return good_end, good_end, good_end > head_end
-            j += 1
-        text_end = j
-        while text_end > head_end and (not toks[text_end - 1].is_word or toks[text_end - 1].key == "và"):
-            if toks[text_end - 1].text[0].isdigit():
-                break
-            text_end -= 1
-        return j, text_end, text_end > head_end
-
-    def _level_ahead(self, j: int) -> bool:
-        """A few more lower-case words and then "huyện"/"xã"/…: a long unit
-        name ("Ban Chỉ đạo phòng, chống dịch bệnh động vật huyện")."""
-        for p in range(j, min(self.n, j + 4)):
-            t = self.toks[p]
-            if self.cat[p] == _LEVEL:
-                return True
-            if not t.is_word or t.is_cap or self.cat[p] in (_VERB, _HON, _HEAD):
-                return False
-        return False
-
-    def _ends_before_name(self, end: int) -> bool:
-        """A role ending at ``end`` is followed by a full name that it cannot
-        contain: after a district/province or a party committee."""
-        if end >= self.n or end == 0 or self._name_at(end, False) is None:
-            return False
-        prev = self.toks[end - 1]
-        if self._big_level_before(end) or (prev.key in _COMPLETE_ORGS and self.covered[end - 1]):
-            return True
-        # "… huyện Kỳ Anh Nguyễn Tiến Hùng": a gazetteer place after a level
-        p = end - 1
-        while p > 0 and self.covered[p]:
-            p -= 1
-        return self.cat[p] == _GAZ and self._big_level_before(p)
-
-    def _big_level_before(self, j: int) -> bool:
-        """Token j-1 is "huyện", "tỉnh", "xã", "TP", "thành phố" or "thị xã"."""
-        if j < 1:
-            return False
-        key = self.toks[j - 1].key
-        if key == "phố":
-            return j >= 2 and self.toks[j - 2].key == "thành"
-        return key in _BIG_LEVELS
-
-    def _apposition_follows(self, k: int) -> bool:
-        """", ông Phạm Văn Lực" after a name-like run: the run was part of a
-        unit's name ("Giám đốc Công ty Hoàng Long, ông Phạm Văn Lực")."""
-        if k + 1 >= self.n or self.toks[k].text != ",":
-            return False
-        j = k + 1
-        if not (self._is(j, _HON) or self._is(j, _RANK)):
-            return False
-        while self._is(j, _HON) or self._is(j, _RANK):
-            j = self.end[j]
-        return self._name_at(j, False) is not None
-
-    def _role_text(self, a: int, b: int) -> str:
-        return collapse_space(self.text[self.toks[a].start : self.toks[b - 1].end])
-
-    def _after_roles(self, k: int, full: bool = True) -> tuple[list[str], int]:
-        """Roles printed after a name; returns them and where parsing stopped.
-
-        A short form ("ông Đức") takes no role after a comma: "Đối với phản
-        ánh của ông Đức, Chủ tịch UBND huyện yêu cầu …" names someone else.
-        """
-        toks, n, lex = self.toks, self.n, self.lex
-        roles: list[str] = []
-        while k < n:
-            t = toks[k]
-            if t.text in _DASHES or (t.text == "," and full):
-                r = k + 1
-                # "nguyên Bí thư Huyện ủy": a former post, written as such
-                former = r + 1 < n and toks[r].key == "nguyên" and self._starts_role(r + 1)
-                if former or self._starts_role(r):
-                    end, text_end, _ = self._parse_role(r + 1 if former else r, pre=False)
-                    if t.text == "," and self._ends_before_name(end):
-                        break  # ", Chủ tịch UBND huyện Nguyễn Tiến Hùng": the next person
-                    roles.append(self._role_text(r, text_end))
-                    k = end
-                    continue
-                if toks[k + 1].key == "kiêm" if k + 1 < n else False:
-                    k += 1
-                    continue
-                break
-            if t.text == "(":
-                close = self._closing_paren(k)
-                if close is None:
-                    break
-                if self._starts_role(k + 1):
-                    j = k + 1
-                    while j < close:
-                        if self._starts_role(j):
-                            end, text_end, _ = self._parse_role(j, pre=False)
-                            roles.append(self._role_text(j, min(text_end, close)))
-                            j = max(end, j + 1)
-                        else:
-                            j += 1
-                k = close + 1
-                continue
-            if self._starts_role(k):
-                end, text_end, _ = self._parse_role(k, pre=False)
-                roles.append(self._role_text(k, text_end))
-                k = end
-                continue
-            if t.key in ("kiêm", "và") and self._starts_role(k + 1):
-                # "Bí thư Đảng ủy và Chủ tịch HĐND xã": a second role, unless
-                # that role stands before another person's name.
-                if t.key == "và":
-                    end, _, _ = self._parse_role(k + 1, pre=True)
-                    if self._name_at(end, True) is not None or (end < n and toks[end].text == ":"):
-                        break
-                k += 1
-                continue
-            e = lex.elect.match(toks, k)
-            if e and self._starts_role(k + e):
-                end, text_end, _ = self._parse_role(k + e, pre=False)
-                roles.append(self._role_text(k + e, text_end))
-                k = end
-                continue
-            break
-        return roles, k
-
-    def _closing_paren(self, k: int) -> int | None:
-        for j in range(k + 1, min(self.n, k + 40)):
-            tx = self.toks[j].text
-            if tx == ")":
-                return j
-            if tx == "(":
-                return None
-        return None
 
     # -- participation -----------------------------------------------------
 
@@ -613,12 +193,12 @@ class _Unit:
         positive = not self._referred_only(i, end)
         self.mentions.append(
             Mention(
-                name=collapse_space(self.text[toks[j].start : toks[name_end - 1].end]),
-                key=compare_key(self.text[toks[j].start : toks[name_end - 1].end]),
+                name=collapse_space(self.text[self.starts[j] : self.stops[name_end - 1]]),
+                key=_key(self.text[self.starts[j] : self.stops[name_end - 1]]),
                 full=full,
                 roles=shared + roles + post,
                 positive=positive,
-                order=self.order_base + j,
+                order=self.order_base + self.starts[j],
             )
         )
         return end
@@ -654,8 +234,8 @@ class _Unit:
         toks, lex = self.toks, self.lex
         start = colon
         while start > 0 and colon - start < 30:
-            p = toks[start - 1]
-            if not p.is_word and p.text in _SENTENCE_END:
+            before = toks[start - 1]
+            if not before.is_word and before.text in _SENTENCE_END:
                 break
             start -= 1
         person = False
@@ -697,11 +277,11 @@ class _Unit:
         for a, b in spans:
             self.mentions.append(
                 Mention(
-                    name=collapse_space(self.text[toks[a].start : toks[b - 1].end]),
-                    key=compare_key(self.text[toks[a].start : toks[b - 1].end]),
+                    name=collapse_space(self.text[self.starts[a] : self.stops[b - 1]]),
+                    key=_key(self.text[self.starts[a] : self.stops[b - 1]]),
                     full=True,
                     positive=not self._referred_only(k, close + 1),
-                    order=self.order_base + a,
+                    order=self.order_base + self.starts[a],
                 )
             )
         return close + 1
@@ -724,41 +304,15 @@ class _Unit:
                     i = end
                     continue
             elif t.text == ":":
-                shared = self._colon_list_intro(i)
-                if shared is not None:
-                    end = self._list(i + 1, shared)
+                intro = self._colon_list_intro(i)
+                if intro is not None:
+                    end = self._list(i + 1, intro)
                     if end is not None:
                         i = end
                         continue
             i += 1
         return self.mentions
 
-
-@lru_cache(maxsize=1)
-def _single_verbs() -> frozenset[str]:
-    return frozenset(keys[0] for keys in lexicon().verbs.payload if len(keys) == 1)
-
-
-@lru_cache(maxsize=1)
-def _segment_index() -> dict[str, list[tuple[list[str], int, int]]]:
-    """All segment phrases by first key, longest first, then by category priority."""
-    lex = lexicon()
-    index: dict[str, list[tuple[list[str], int, int]]] = {}
-    for c, idx in (
-        (_HEAD, lex.heads),
-        (_RANK, lex.ranks),
-        (_HON, lex.honorifics),
-        (_ORG, lex.orgs),
-        (_GAZ, lex.gazetteer),
-        (_LEVEL, lex.levels),
-        (_VERB, lex.verbs),
-    ):
-        for keys in idx.payload:
-            if keys:
-                index.setdefault(keys[0], []).append((list(keys), len(keys), c))
-    for lst in index.values():
-        lst.sort(key=lambda e: (-e[1], e[2]))
-    return index
 
 
 @lru_cache(maxsize=1)
@@ -785,66 +339,160 @@ def _may_name_someone(text: str) -> bool:
 _FOREIGN_RE = re.compile(r"(?<!\w)(?:[ôÔ]ng|[bB]à|[nN]gài)\s")
 
 
-# A word, and a Vietnamese syllable (folded): an initial, a vowel nucleus, a final.
+# A Vietnamese syllable (folded): an initial, a vowel nucleus, a final.
 # Abbreviations (UBND, HĐND, MTTQ, THPT) are not syllables.
-_WORD_RE = re.compile(r"[^\W\d_]+")
 _SYLLABLE_RE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
 
 
-def _caps_names(text: str, lex: Lexicon) -> dict[str, str]:
+@lru_cache(maxsize=1)
+def _caps_run_re() -> re.Pattern[str]:
+    """Words in capitals joined by single spaces, two or more: where a name printed in
+    capitals can be. A plain character-class scan (no lookbehind, no alternation at
+    every position), so a text without such a run costs a few microseconds."""
+    upper = "".join(re.escape(c) for c in map(chr, range(0x41, 0x1F00)) if c.isalpha() and c.isupper())
+    return re.compile(rf"[{upper}]+(?: [{upper}]+)+")
+
+
+def _caps_names(text: str) -> dict[str, str]:
     """Names printed in capitals ("đồng chí HỒ HUY THÀNH"): title-cased form -> as printed.
 
     The parser reads capitals as abbreviations; a run of two to four capitalised
     syllables starting with a family name, in a text that is not itself in capitals
     (a headline), is given to it title-cased and reported as printed.
     """
-    if sum(c.isupper() for c in text) * 2 > sum(c.isalpha() for c in text):
-        return {}
-    runs: list[list[re.Match[str]]] = []
-    for m in _WORD_RE.finditer(text):
-        if not m.group(0).isupper():
-            runs.append([])
-        elif runs and runs[-1] and text[runs[-1][-1].end() : m.start()] == " ":
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    found = {}
-    for run in runs:
-        words = [m.group(0) for m in run]
-        if not 2 <= len(words) <= 4 or compare_key(words[0]) not in lex.family:
+    found: dict[str, str] = {}
+    family = lexicon().family
+    checked_headline = False
+    for m in _caps_run_re().finditer(text):
+        start, end = m.span()
+        words = m.group(0).split(" ")
+        # A run starting or ending inside a word ("xUBND", "THÀNHx"): that word
+        # is not in capitals, so it is no part of the run.
+        if start and text[start - 1].isalpha():
+            start += len(words[0]) + 1
+            words = words[1:]
+        if end < len(text) and text[end].isalpha():
+            end -= len(words[-1]) + 1 if words else 0
+            words = words[:-1]
+        if not 2 <= len(words) <= 4 or syllable_key(words[0]) not in family:
             continue
+        if not checked_headline:
+            if sum(c.isupper() for c in text) * 2 > sum(c.isalpha() for c in text):
+                return {}  # a headline in capitals (counted only when a run is there)
+            checked_headline = True
         if all(_SYLLABLE_RE.fullmatch(fold_key(w)) for w in words):
-            found[" ".join(w[:1] + w[1:].lower() for w in words)] = text[run[0].start() : run[-1].end()]
+            found[" ".join(w[:1] + w[1:].lower() for w in words)] = text[start:end]
     return found
 
 
+# A sentence end: the grammar never reads across one (roles, lists and the
+# participation scan all stop at a full stop), so a text is parsed a sentence
+# at a time and a sentence that can hold no person is never tokenised.
+_SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+(?=[^\W\d_])")
+
+
+@lru_cache(maxsize=1)
+def _dotted_words() -> frozenset[str]:
+    """Words a lexicon phrase writes with a full stop after them ("TS.", "PGS.TS.",
+    "TP.", "đ.c"): a full stop after one of these ends no sentence."""
+    lex = lexicon()
+    words: set[str] = set()
+    for idx in (lex.ranks, lex.honorifics, lex.heads, lex.orgs, lex.gazetteer, lex.levels):
+        for keys in idx.payload:
+            words.update(keys[i - 1] for i in range(1, len(keys)) if keys[i] == ".")
+    return frozenset(words)
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pieces of ``text``, cut after a full stop, "!" or "?" followed
+    by space and a letter, never inside brackets nor after an abbreviation that
+    a lexicon phrase continues ("TS. Nguyễn Văn Sáu")."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    depth = 0
+    dotted = _dotted_words()
+    for m in _SENTENCE_BREAK_RE.finditer(text):
+        cut = m.start()
+        segment = text[start:cut]
+        depth = max(0, depth + segment.count("(") - segment.count(")"))
+        if depth or not text[m.end()].isupper():
+            continue
+        if text[cut] == ".":
+            w = cut
+            while w > start and text[w - 1].isalpha():
+                w -= 1
+            if text[w:cut] and syllable_key(text[w:cut]) in dotted:
+                continue
+        pieces.append((start, text[start : cut + 1]))
+        start = m.end()
+        depth = 0
+    pieces.append((start, text[start:]))
+    return pieces
+
+
 def find_mentions(texts: Sequence[str]) -> list[Mention]:
-    """Every person mention in the texts, in order (no merging)."""
+    """Every person mention in the texts, in order (no merging).
+
+    Sentences with a family name (or a foreign name after "ông"/"bà") are parsed
+    first; a sentence with neither can hold only a short form ("đồng chí Thành"),
+    which counts only when it ends a full name found elsewhere in the article, so
+    it is parsed only when one of its capitalised words ends such a name.
+    """
     lex = lexicon()
     out: list[Mention] = []
+    later: list[tuple[int, str, dict[str, str]]] = []
     for u, text in enumerate(texts):
         text = nfc(text or "")
         if len(text) > _MAX_TEXT:
             # Not prose any more; keep whole sentences up to the limit.
             cut = text.rfind(". ", 0, _MAX_TEXT)
             text = text[: cut + 1 if cut > 0 else _MAX_TEXT]
-        caps = _caps_names(text, lex) if any(c.isupper() for c in text[1:]) else {}
+        caps = _caps_names(text)
         for titled, printed in caps.items():
             text = text.replace(printed, titled)  # same length: the offsets stay
-        if not text.strip() or not _may_name_someone(text):
+        if not text.strip():
             continue
-        mentions = _Unit(text, lex, u * 1_000_000).parse()
-        for m in mentions:
-            m.name = caps.get(m.name, m.name)
-        out.extend(mentions)
+        for offset, sentence in _sentences(text):
+            base = u * 1_000_000 + offset
+            if _may_name_someone(sentence):
+                out.extend(_parse(sentence, lex, base, caps))
+            else:
+                later.append((base, sentence, caps))
+    if later:
+        name_ends = {m.key.rsplit(" ", 1)[-1] for m in out if m.full}
+        for base, sentence, caps in later:
+            if any(_key(w) in name_ends for w in _cap_word_re().findall(sentence)):
+                out.extend(_parse(sentence, lex, base, caps))
+        out.sort(key=lambda m: m.order)
     return out
 
 
+def _parse(text: str, lex: Lexicon, order_base: int, caps: dict[str, str]) -> list[Mention]:
+    mentions = _Unit(text, lex, order_base).parse()
+    for m in mentions:
+        m.name = caps.get(m.name, m.name)
+    return mentions
+
+
+@lru_cache(maxsize=1)
+def _cap_word_re() -> re.Pattern[str]:
+    """A capitalised word (a short form of a name is one or more of them)."""
+    upper = "".join(re.escape(c) for c in map(chr, range(0x41, 0x1F00)) if c.isalpha() and c.isupper())
+    return re.compile(rf"(?<![^\W\d_])[{upper}][^\W\d_]*")
+
+
+@lru_cache(maxsize=16384)
+def _key(text: str) -> str:
+    """compare_key, remembered: an archive repeats its names and roles."""
+    return compare_key(text)
+
+
+@lru_cache(maxsize=16384)
 def _role_key(role: str) -> str:
     """Key under which two roles of one person are the same role: spelled out
     ("ĐBQH" = "Đại biểu Quốc hội"), and without the district or province name
     after "huyện"/"tỉnh" ("Chủ tịch UBND huyện Kỳ Anh" = "Chủ tịch UBND huyện")."""
-    key = compare_key(expand_role(role))
+    key = _key(expand_role(role))
     m = _PLACE_TAIL_RE.search(key)
     if m and compare_key(m.group(2)) in _gazetteer_keys():
         key = key[: m.start(2)].rstrip()
@@ -907,13 +555,13 @@ def extract_attendees(
 
     people: dict[str, dict] = {}
     for m in mentions:
-        key = resolve(m)
-        if key is None or key in excluded:
+        person_key = resolve(m)
+        if person_key is None or person_key in excluded:
             continue
-        p = people.get(key)
+        p = people.get(person_key)
         if p is None:
-            p = people[key] = {"name": None, "order": m.order, "roles": [], "rkeys": set(), "positive": False}
-        own = key == m.key  # the mention spells the whole name
+            p = people[person_key] = {"name": None, "order": m.order, "roles": [], "rkeys": set(), "positive": False}
+        own = person_key == m.key  # the mention spells the whole name
         if own and p["name"] is None:
             p["name"] = m.name
             p["order"] = min(p["order"], m.order)

@@ -226,7 +226,7 @@ def group_rows(rows: Iterable[Sequence[object]]) -> dict[str, list[Appearance]]:
     current: Appearance | None = None
     for article, position, date, name, name_key, role, role_key, role_expanded, *ref in rows:
         if (article, position) != last or current is None:
-            current = Appearance(int(article), int(position), date, str(name), ref=str(ref[0]) if ref else None)  # type: ignore[arg-type]
+            current = Appearance(int(str(article)), int(str(position)), date, str(name), ref=str(ref[0]) if ref else None)  # type: ignore[arg-type]
             out[str(name_key)].append(current)
             last = (article, position)
         if role:

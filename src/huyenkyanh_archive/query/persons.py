@@ -21,6 +21,7 @@ from ..errors import QueryError, StoreError
 from ..vietnamese import collapse_space, fold_key, nfc
 from . import people_index
 from .names import name_keys_containing, name_keys_for
+from .offices import appearance_offices, person_offices
 from .people_index import Appearance, Entity, Resolution
 from .results import Ambiguous, CoAppearance, PersonSummary, PersonTimeline, RoleSpan
 
@@ -245,6 +246,7 @@ def _summary_timeline(
         roles=summary.roles,
         appears_with=[CoAppearance(name, key, n) for key, name, n in mates],
         why=why, article_count=row.span.articles,
+        offices=person_offices(archive, row.name_key),
     )
 
 
@@ -260,6 +262,12 @@ def _resolve_key(archive: Archive, key: str) -> tuple[Resolution, dict[int, Arti
         mates = people_reads.co_attendees(archive, sorted({a.article for a in apps}))
     res = people_index.resolve(key, apps, {a: {k for k, _n in names} for a, names in mates.items()} if mates else None)
     return res, refs
+
+
+def resolve_entity(archive: Archive, key: str) -> Entity | None:
+    """The entity with this key ("name key" or "name key@locality"), as the resolver makes it."""
+    res, _refs = _resolve_key(archive, key.split("@", 1)[0])
+    return next((e for e in res.entities if e.key == key), None)
 
 
 def _co_appearances(archive: Archive, entity: Entity, split: bool, limit: int) -> list[CoAppearance]:
@@ -292,4 +300,5 @@ def _timeline(
         roles=_role_spans(entity.appearances, refs, limit),
         appears_with=_co_appearances(archive, entity, split, co_limit),
         why=why, article_count=len(ordered),
+        offices=[held for held, _days in appearance_offices(entity.appearances)],
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..archive.people_reads import ArticleRef
 
-__all__ = ["Ambiguous", "ArticleRef", "CoAppearance", "LastCrawl", "PersonSummary", "PersonTimeline", "RoleSpan",
-           "SearchHit", "SearchResults", "Stats"]
+__all__ = ["Ambiguous", "ArticleRef", "AtAnswer", "CoAppearance", "HolderBrief", "LastCrawl", "OfficeAmbiguous",
+           "OfficeAt", "OfficeEntry", "OfficeForm", "OfficeHolder", "OfficeTimeline", "PersonOffice", "PersonSummary",
+           "PersonTimeline", "RoleSpan", "SearchHit", "SearchResults", "Stats"]
 
 
 class _Dict:
@@ -71,6 +72,19 @@ class CoAppearance(_Dict):
 
 
 @dataclass(slots=True)
+class PersonOffice(_Dict):
+    """One office a person is seen holding (their roles grouped by office key)."""
+
+    key: str
+    label: str
+    kind: str
+    first_seen: str | None
+    last_seen: str | None
+    articles: int
+    forms: list[str] = field(default_factory=list)  # the person's written forms of it, the most written first
+
+
+@dataclass(slots=True)
 class PersonTimeline(_Dict):
     """``articles`` (and each role's ``shown_in``) hold every article, or the earliest and
     latest ones when there are more than the limit asked for; ``article_count`` is the total."""
@@ -83,6 +97,7 @@ class PersonTimeline(_Dict):
     appears_with: list[CoAppearance]
     why: list[str] = field(default_factory=list)
     article_count: int = 0
+    offices: list[PersonOffice] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -115,3 +130,104 @@ class Stats(_Dict):
     raw_bytes: int
     stored_bytes: int
     last_crawl: LastCrawl | None
+
+
+# -- offices -----------------------------------------------------------------------
+
+AtAnswer = Literal["held", "last-seen-before", "none-before"]
+
+
+@dataclass(slots=True)
+class OfficeHolder(_Dict):
+    """A person seen holding an office: the evidence and the articles at both ends."""
+
+    name: str
+    name_key: str
+    articles: int
+    first_seen: str | None
+    last_seen: str | None
+    first_article: ArticleRef | None
+    last_article: ArticleRef | None
+
+
+@dataclass(slots=True)
+class OfficeForm(_Dict):
+    role: str  # as written
+    articles: int  # articles writing it, summed over the holders
+
+
+@dataclass(slots=True)
+class OfficeAt(_Dict):
+    """Who held the office on a day, as far as the articles show.
+
+    ``answer`` is "held" (the holders seen in it before and after the day, or on it),
+    "last-seen-before" (nobody's span contains the day; ``holders`` are the ones last
+    seen in it before that day) or "none-before" (nobody seen in it on or before the
+    day; ``holders`` are the first seen after it). ``statement`` says it in words.
+    """
+
+    day: str
+    answer: AtAnswer
+    holders: list[OfficeHolder]
+    statement: str
+
+
+@dataclass(slots=True)
+class OfficeTimeline(_Dict):
+    """An office's holders in the order they were first seen."""
+
+    key: str
+    label: str
+    kind: str
+    position: str | None
+    organ: str | None
+    level: str | None
+    locality: str | None
+    unplaced: bool  # a commune-level office written without its commune: holders from any commune
+    articles: int
+    first_seen: str | None
+    last_seen: str | None
+    holders: list[OfficeHolder]
+    forms: list[OfficeForm]
+    at: OfficeAt | None = None
+    notes: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class HolderBrief(_Dict):
+    name: str
+    name_key: str
+    articles: int
+    first_seen: str | None
+    last_seen: str | None
+
+
+@dataclass(slots=True)
+class OfficeEntry(_Dict):
+    """An office in the directory: the holder last seen in it, and the others."""
+
+    key: str
+    label: str
+    kind: str
+    position: str | None
+    organ: str | None
+    level: str | None
+    locality: str | None
+    unplaced: bool
+    articles: int
+    holder_count: int
+    first_seen: str | None
+    last_seen: str | None
+    current: HolderBrief | None  # the holder with the latest last-seen day
+    past: list[HolderBrief] = field(default_factory=list)  # the others, the most recently seen first
+
+
+@dataclass(slots=True)
+class OfficeAmbiguous(_Dict):
+    """The text names several offices: the candidates, the most written first."""
+
+    query: str
+    candidates: list[OfficeEntry]
+    more: int = 0  # candidates beyond those listed
+    why: list[str] = field(default_factory=list)

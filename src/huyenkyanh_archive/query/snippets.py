@@ -151,7 +151,7 @@ def _start_before(text: str, at: int, count: int) -> int:
 
 def _cut(text: str, at: int, tokens: int) -> tuple[list[tuple[int, int]], bool]:
     """The spans of up to ``tokens`` tokens from ``at``, and whether more follow."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     for m in _TOKEN_RE.finditer(text, at):
         if len(spans) == tokens:
             return spans, True
