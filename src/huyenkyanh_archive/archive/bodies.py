@@ -131,6 +131,18 @@ class Bodies:
         )
         return int(cur.lastrowid or 0)
 
+    def answered_gone(self, urls: Sequence[str]) -> set[str]:
+        """Which of ``urls`` answered 404 or 410 when last asked (a link to them is not followed again)."""
+        from .crawl_state import chunked
+
+        out: set[str] = set()
+        for chunk in chunked(list(dict.fromkeys(urls))):
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self._conn.execute(
+                f"SELECT r.url FROM responses r WHERE r.url IN ({marks}) AND r.status IN (404, 410)"
+                " AND r.id = (SELECT max(id) FROM responses WHERE url = r.url)", tuple(chunk)))
+        return out
+
     def has_capture(self, archive_url: str) -> bool:
         """Whether a response fetched from this web-archive address is kept (a rerun fetches it not again)."""
         return self._conn.execute(

@@ -25,9 +25,9 @@ from pathlib import Path
 from .articles import Articles
 from .bodies import Bodies
 from .crawl_state import CrawlState
+from .database import connect, needs_upgrade, store_error
 from .identity import ArticleKeys
 from .sections import Sections
-from .database import connect, needs_upgrade, store_error
 
 __all__ = ["Archive", "open_archive", "open_for_reading"]
 

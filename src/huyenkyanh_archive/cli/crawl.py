@@ -141,14 +141,14 @@ def crawl_cmd(
     else:
         events = None
     with errors_as_exit():
-        profile = load_profile(site)
         if base_url and not base_url.startswith(("http://", "https://")):
             fail(f"--base-url {base_url!r}: give an http:// or https:// address", 2)
+        resolved = resolve_site(site, options.base_url)  # a bad --site fails here, before the lock
         if progress is not None:
             with progress.progress:
-                summary = crawl(db, profile, options, events)
+                summary = crawl(db, resolved, options, events)
         else:
-            summary = crawl(db, profile, options, events)
+            summary = crawl(db, resolved, options, events)
     if not summary.ok:
         first = f"; first: {summary.errors[0]}" if summary.errors else ""
         print(f"kyanh-archive: crawl incomplete: {_summary_line(summary)}{first}", file=sys.stderr)
@@ -165,7 +165,7 @@ def reextract_cmd(
 ) -> None:
     """Re-run the current extractor over every stored raw page (no network)."""
     with errors_as_exit():
-        summary = reextract(db, load_profile(site))
+        summary = reextract(db, resolve_site(site))
     if summary.failed:
         print(f"kyanh-archive: {summary.failed} article(s) could not be re-extracted; first: {summary.errors[0]}",
               file=sys.stderr)

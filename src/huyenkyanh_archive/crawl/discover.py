@@ -43,6 +43,7 @@ _ITEM_CONTEXT = ("h1", "h2", "h3", "h4", "article")
 _ITEM_WORDS = re.compile(r"title|entry|post|news|item|tin|bai", re.I)
 _PAGE_PARAMS = ("page", "trang", "paged", "pg")
 _WP_PAGE = re.compile(r"/page/\d+/?$")
+_NUMBERED_PAGE = re.compile(r"/\d{1,5}\.html?$", re.I)  # the old portal's /<folder>/N.html pages
 _MAX_LINKS = 20_000  # a page with more links than this is read only that far
 
 
@@ -100,10 +101,27 @@ def _date(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+def _item_date(link: LexborNode) -> str | None:
+    """The date a listing prints beside an article link: in the link's parent, or in the
+    item around it (the date often follows the title's heading), never in a container
+    that holds other items' links."""
+    node = link.parent
+    for _ in range(3):
+        if node is None:
+            return None
+        found = _date(node.text(separator=" ")[:300])
+        if found:
+            return found
+        node = node.parent
+        if node is not None and len(node.css("a[href]")) > 3:
+            return None  # the list itself: a date there belongs to another item
+    return None
+
+
 def section_key(url: str) -> str:
     """A section's identity: its first page's path and query on the site, page numbers dropped."""
     parts = urlsplit(url)
-    path = _WP_PAGE.sub("/", parts.path) or "/"
+    path = _NUMBERED_PAGE.sub("", _WP_PAGE.sub("/", parts.path)) or "/"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _PAGE_PARAMS])
     path = path.rstrip("/") or "/"
     return path + (f"?{query}" if query else "")
@@ -180,8 +198,7 @@ def read_page(body: bytes, url: str, site: Site, *, text: str | None = None) -> 
             # In listing markup when the profile has it, otherwise anywhere outside the chrome.
             if ref.key in seen_articles:
                 continue
-            context = a.parent.text(separator=" ") if a.parent is not None else ""
-            item = ListedArticle(ref, _date(context[:300]))
+            item = ListedArticle(ref, _item_date(a))
             if a.mem_id in listed if listed else not in_chrome:
                 seen_articles.add(ref.key)
                 out.articles.append(item)

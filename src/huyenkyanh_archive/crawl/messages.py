@@ -19,7 +19,7 @@ from ..site.urls import ArticleRef
 from .discover import Listing, SitemapDoc
 
 __all__ = [
-    "ArticleFetched", "AssetFetched", "Failed", "Gone", "NotAnArticle", "NotModified", "PageFetched", "PageKind", "Result", "Task",
+    "ArticleFetched", "AssetFetched", "Failed", "Gone", "NotAnArticle", "NotModified", "PageFetched", "PageKind", "Result", "Task", "TaskResult",
     "TaskKind", "WorkerCrashed",
 ]
 
@@ -124,4 +124,6 @@ class WorkerCrashed:
     exc: BaseException
 
 
-Result = ArticleFetched | PageFetched | NotAnArticle | NotModified | Gone | Failed | AssetFetched | WorkerCrashed
+# What a task came to (what planners read), and what the workers put on the results queue.
+TaskResult = ArticleFetched | PageFetched | NotAnArticle | NotModified | Gone | Failed | AssetFetched
+Result = TaskResult | WorkerCrashed

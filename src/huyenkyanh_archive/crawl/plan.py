@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..archive import QueuedArticle
 from ..archive.sections import FoundBy, SectionKind
 from ..response import Response
-from .messages import Result, Task
+from .messages import Task, TaskResult
 
 if TYPE_CHECKING:
     from ..archive import Archive
@@ -88,9 +88,14 @@ class RunContext:
 class Fetching(Protocol):
     """The fetch half of a source: runs in the fetch workers, thread-safe."""
 
-    requests: int
-    retries: int
-    bytes: int
+    @property
+    def requests(self) -> int: ...  # counters for the summary (read-only to the engine)
+
+    @property
+    def retries(self) -> int: ...
+
+    @property
+    def bytes(self) -> int: ...
 
     def prepare(self) -> Response | None:
         """Before the run: robots.txt (its response, kept) or whatever the source needs."""
@@ -110,7 +115,7 @@ class Planner(Protocol):
     def start(self, ctx: RunContext) -> Plan:
         """The first tasks (and sections found before any fetch)."""
 
-    def plan(self, result: Result, ctx: RunContext) -> Plan:
+    def plan(self, result: TaskResult, ctx: RunContext) -> Plan:
         """What ``result`` leads to; called before the result is written."""
 
     def idle(self, ctx: RunContext) -> Plan:

@@ -44,7 +44,7 @@ def _live(site: Site, options: CrawlOptions, on_event: Callable[[FetchEvent], No
 
 def _wayback(site: Site, options: CrawlOptions, on_event: Callable[[FetchEvent], None], stop: threading.Event,
              homes: HomePages) -> tuple[Fetching, Planner]:
-    from .sources.wayback import wayback_source
+    from .sources.wayback import wayback_source  # loaded only for this source
 
     return wayback_source(site, options, on_event=on_event, stop=stop, homes=homes)
 

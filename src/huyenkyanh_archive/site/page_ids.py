@@ -51,7 +51,7 @@ def self_addresses(text: str) -> list[str]:
 
 def _inner_addresses(href: str) -> list[str]:
     """A share link names the page in a parameter (``?u=``, ``?url=``); a print link is the page's own path."""
-    out = []
+    out: list[str] = []
     try:
         parts = urlsplit(href)
     except ValueError:

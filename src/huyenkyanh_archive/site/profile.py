@@ -14,6 +14,7 @@ file and the fix.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -24,8 +25,8 @@ from urllib.parse import urlsplit
 
 from ..errors import ProfileError
 
-__all__ = ["DEFAULT_PROFILE", "AddressForm", "Profile", "SectionForm", "available_profiles", "generic_profile",
-           "load_profile", "profile_from_dict"]
+__all__ = ["DEFAULT_PROFILE", "AddressForm", "Profile", "SectionForm", "available_profiles", "generations",
+           "generic_profile", "load_profile", "profile_from_dict"]
 
 DEFAULT_PROFILE = "hatinh-portal"
 
@@ -247,3 +248,20 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
         raise ProfileError(f"{source}: not valid TOML ({exc}); fix the file") from None
     profile = profile_from_dict(data, source)
     return profile.with_site(site) if site else profile
+
+
+@functools.lru_cache(maxsize=64)
+def _successors(names: tuple[str, ...], site: str) -> tuple[Profile, ...]:
+    out = []
+    for name in names:
+        try:
+            nxt = load_profile(name)
+        except ProfileError:
+            continue  # a broken successor is reported by the crawl (site_of); reading a page goes on
+        out.append(nxt if nxt.site == site else nxt.with_site(site))
+    return tuple(out)
+
+
+def generations(profile: Profile) -> tuple[Profile, ...]:
+    """``profile`` and the newer software generations it names, oldest first."""
+    return (profile, *_successors(profile.successors, profile.site)) if profile.successors else (profile,)

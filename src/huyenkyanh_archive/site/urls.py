@@ -15,6 +15,11 @@ links: :mod:`.page_ids`):
   ``www.``, the old host, a trailing slash or tracking parameters has the
   same keys.
 
+A 14-digit id decides: two addresses with different ids are two articles
+even when their slugs are the same (portals reuse titles year after year).
+A key without an id matches an article known by it that has no id yet, and
+an id-less address matches any article its key names.
+
 Keys are matched across forms: an id-form address also gives the slug key,
 so an article first archived from its id-less address is found again when a
 listing later links it with its id, and the id is then learned, not a second
@@ -25,12 +30,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from .profile import Profile
 
-__all__ = ["ARTICLE_ID_RE", "ArticleRef", "absolute", "bare_host", "is_on_site", "is_private_address",
+__all__ = ["ARTICLE_ID_RE", "ArticleRef", "KeyIndex", "names_known", "absolute", "bare_host", "is_on_site", "is_private_address",
            "looks_like_article_path", "parse_article_url", "path_key", "site_hosts", "strip_tracking"]
 
 _TRACKING_PREFIXES = ("utm_", "fb", "gclid", "mc_", "_ga", "zarsrc", "gidzl")
@@ -51,6 +57,45 @@ class ArticleRef:
     def article_id(self) -> str | None:
         """The portal's 14-digit id, when the address carries it."""
         return next((k for k in self.keys if ARTICLE_ID_RE.match(k)), None)
+
+
+def names_known(keys: Iterable[str], owner_has_id: Callable[[str], bool | None]) -> bool:
+    """Whether ``keys`` (one article's, strongest first) name an article already known.
+
+    ``owner_has_id(key)`` says whether the known article a key points to has a
+    14-digit id (``None``: no known article has that key). An id-bearing address
+    is known by its id, or by a weaker key of an article still without one; an
+    id-less address by any of its keys.
+    """
+    keys = tuple(keys)
+    ids = [k for k in keys if ARTICLE_ID_RE.match(k)]
+    if any(owner_has_id(k) is not None for k in ids):
+        return True
+    for key in keys:
+        if ARTICLE_ID_RE.match(key):
+            continue
+        has_id = owner_has_id(key)
+        if has_id is not None and (not ids or not has_id):
+            return True
+    return False
+
+
+class KeyIndex:
+    """Keys of the articles seen so far (in one run), matched by :func:`names_known`."""
+
+    __slots__ = ("_owner_has_id",)
+
+    def __init__(self) -> None:
+        self._owner_has_id: dict[str, bool] = {}
+
+    def add(self, keys: Iterable[str]) -> None:
+        keys = tuple(keys)
+        has_id = any(ARTICLE_ID_RE.match(k) for k in keys)
+        for key in keys:
+            self._owner_has_id[key] = self._owner_has_id.get(key, False) or has_id
+
+    def names(self, keys: Iterable[str]) -> bool:
+        return names_known(keys, self._owner_has_id.get)
 
 
 def bare_host(host: str | None) -> str:

@@ -24,7 +24,7 @@ from ...archive.sections import FoundBy, SectionKind, SectionRow
 from ...clock import vn_today
 from ...site.profile import Profile
 from ...site.site import Site
-from ...site.urls import ArticleRef
+from ...site.urls import ArticleRef, KeyIndex
 from ..discover import Listing, SectionLink, section_key, sitemaps_in_robots
 from ..messages import (
     ArticleFetched,
@@ -33,8 +33,8 @@ from ..messages import (
     NotAnArticle,
     NotModified,
     PageFetched,
-    Result,
     Task,
+    TaskResult,
 )
 from ..plan import Plan, RunContext, SectionFound, SectionGone, SectionWalked
 from ..workers import HomePages
@@ -49,7 +49,7 @@ _GENERATION_KEY = "generation"
 class _Queue:
     """Articles queued this run, by every key, and the budget of ``--max-articles``."""
 
-    keys: set[str] = field(default_factory=set)
+    keys: KeyIndex = field(default_factory=KeyIndex)
     listed: set[str] = field(default_factory=set)  # keys every listing showed (``--full`` revisits the rest)
     budget: int = -1  # -1: no limit
 
@@ -117,10 +117,9 @@ class LiveDiscovery:
 
     def _revisit(self, held: HeldArticle, why: str, ctx: RunContext, plan: Plan) -> None:
         ref = ctx.site.article(held.url)
-        if ref is None or held.article_id in self.queue.keys:
+        if ref is None or self.queue.keys.names((held.article_id,)):
             return
-        self.queue.keys.update(ref.keys)
-        self.queue.keys.add(held.article_id)
+        self.queue.keys.add((held.article_id, *ref.keys))
         plan.tasks.append(Task("article", ref.url, ref=ref, found_by=why, revisit=held, etag=held.etag,
                                last_modified=held.last_modified))
 
@@ -165,9 +164,9 @@ class LiveDiscovery:
         """Queue one article not held; False once the budget is spent."""
         if self.queue.budget == 0:
             return False
-        if any(k in self.queue.keys for k in ref.keys):
+        if self.queue.keys.names(ref.keys):
             return True
-        self.queue.keys.update(ref.keys)
+        self.queue.keys.add(ref.keys)
         if self.queue.budget > 0:
             self.queue.budget -= 1
         if frontier:
@@ -179,11 +178,15 @@ class LiveDiscovery:
                 ctx: RunContext, plan: Plan) -> tuple[int, bool]:
         """Queue the listed articles the archive does not hold: (how many were new, budget left?)."""
         since = ctx.options.since.isoformat() if ctx.options.since else None
-        held = ctx.archive.keys.held(k for r in refs for k in r.keys)
+        held = ctx.archive.keys.held(r.keys for r in refs)
+        # A link from an article to a page that answered 404 is not followed again: the
+        # listings, not stale related links, say what the site serves (--full re-asks).
+        dead = set() if ctx.options.full or found_by != "article" else ctx.archive.bodies.answered_gone(
+            [r.url for r in refs])
         new = 0
-        for ref, day in zip(refs, dates, strict=True):
+        for ref, day, is_held in zip(refs, dates, held, strict=True):
             self.queue.listed.update(ref.keys)
-            if held.intersection(ref.keys) or self.queue.keys.intersection(ref.keys):
+            if is_held or self.queue.keys.names(ref.keys) or ref.url in dead:
                 continue
             if since and day and day < since:
                 continue
@@ -197,7 +200,7 @@ class LiveDiscovery:
         return new, True
 
     # -- results -------------------------------------------------------------------
-    def plan(self, result: Result, ctx: RunContext) -> Plan:
+    def plan(self, result: TaskResult, ctx: RunContext) -> Plan:
         plan = Plan()
         task = result.task
         if task.kind == "home":
@@ -205,7 +208,9 @@ class LiveDiscovery:
         elif task.section is not None and task.section in self.walks:
             self._section(result, self.walks[task.section], ctx, plan)
         elif isinstance(result, ArticleFetched):
-            refs = [r for r in result.links]
+            # An article's links to others find what no listing shows any more; with
+            # --since they are not followed (their dates are unknown until fetched).
+            refs = [] if ctx.options.since else list(result.links)
             self._listed(refs, [None] * len(refs), "article", None, ctx, plan)
             if ctx.options.assets:
                 self._assets(result, ctx, plan)
@@ -234,7 +239,7 @@ class LiveDiscovery:
             self._asset_tasks[url] = asset
             plan.tasks.append(asset)
 
-    def _home(self, result: Result, ctx: RunContext, plan: Plan) -> None:
+    def _home(self, result: TaskResult, ctx: RunContext, plan: Plan) -> None:
         site = ctx.site
         if isinstance(result, PageFetched) and result.listing is not None:
             self.homes.add(result.response)
@@ -257,7 +262,7 @@ class LiveDiscovery:
         if isinstance(result, (Gone, Failed, NotModified)) and self.home_tries:
             plan.tasks.append(Task("home", self.home_tries.pop(0), found_by="home"))
 
-    def _section(self, result: Result, walk: Walk, ctx: RunContext, plan: Plan) -> None:
+    def _section(self, result: TaskResult, walk: Walk, ctx: RunContext, plan: Plan) -> None:
         task = result.task
         if isinstance(result, Gone):
             if task.page == 1:
@@ -300,8 +305,7 @@ class LiveDiscovery:
     def _listing_page(self, walk: Walk, task: Task, listing: Listing, url: str, ctx: RunContext, plan: Plan) -> None:
         refs = [a.ref for a in listing.articles]
         keys = [r.key for r in refs]
-        held = ctx.archive.keys.held(k for r in refs for k in r.keys)
-        all_held = bool(refs) and all(held.intersection(r.keys) for r in refs)
+        all_held = bool(refs) and all(ctx.archive.keys.held(r.keys for r in refs))
         new, budget_left = self._listed(refs, [a.date for a in listing.articles], "listing", walk.name, ctx, plan)
         self._candidates(listing.sections, listing.feeds, ctx, plan)
         step = walk.after_page(url, keys, [a.date for a in listing.articles], listing.next_url, all_held=all_held,
