@@ -15,6 +15,7 @@ The hierarchy::
         ├── OffSiteError          a URL or redirect target outside the site: never fetched
         ├── DisallowedError       robots.txt forbids the URL
         ├── TooLargeError         a body over the size cap (after decompression)
+        ├── NotReplayableError    a web archive holds no exact copy of a listed capture (not a failure)
         └── RetriesExhaustedError every attempt failed with a retryable error
 """
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 __all__ = [
     "ArchiveError", "ExtractError", "SourceDamagedError", "ProtocolError", "ProfileError", "StoreError", "LockedError",
     "QueryError", "CrawlBugError", "FetchError", "OffSiteError", "DisallowedError", "TooLargeError",
-    "RetriesExhaustedError",
+    "NotReplayableError", "RetriesExhaustedError",
 ]
 
 
@@ -110,3 +111,8 @@ class TooLargeError(FetchError):
 
 class RetriesExhaustedError(FetchError):
     """Every attempt failed with a retryable error."""
+
+
+class NotReplayableError(FetchError):
+    """A listed capture the web archive cannot replay exactly (it redirects to another
+    time, or answers that nothing is archived): skipped and counted, not a failure."""

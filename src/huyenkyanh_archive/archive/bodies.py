@@ -149,3 +149,10 @@ class Bodies:
             "SELECT 1 FROM responses WHERE archive_url = ?",
             (archive_url,),
         ).fetchone() is not None
+
+    def captures_held(self) -> list[tuple[str, str | None, str]]:
+        """(site address, payload digest as the archive named it, web-archive address) of every
+        kept response that came from a web archive: a rerun lists captures, fetches only new ones."""
+        return [(str(url), digest, str(archive_url)) for url, digest, archive_url in self._conn.execute(
+            "SELECT url, json_extract(provenance, '$.digest'), archive_url FROM responses WHERE archive_url IS NOT NULL"
+        )]

@@ -26,6 +26,7 @@ from ..errors import QueryError
 from . import app, errors_as_exit, fail, stderr, stdout
 
 DEFAULT_DB = "kyanh-archive.db"
+DEFAULT_WAYBACK = "https://web.archive.org"
 EXIT_PARTIAL = 3
 
 
@@ -108,10 +109,27 @@ def crawl_cmd(
     retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per request.")] = 5,
     backoff: Annotated[float, typer.Option("--backoff", min=0.0, help="First backoff, seconds (doubles).")] = 1.0,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout, seconds.")] = 30.0,
+    source: Annotated[str, typer.Option(
+        "--source", help="live: the site itself; wayback: the Wayback Machine's captures of it.")] = "live",
+    wayback_url: Annotated[str, typer.Option(
+        "--wayback-url", help="The web archive (a Wayback-compatible CDX server and replay).")] = DEFAULT_WAYBACK,
+    captured_from: Annotated[str | None, typer.Option(
+        "--from", help="wayback: captures from this time on (yyyy[MM[dd[hhmmss]]]).")] = None,
+    captured_to: Annotated[str | None, typer.Option(
+        "--to", help="wayback: captures up to this time (yyyy[MM[dd[hhmmss]]]).")] = None,
+    cdx_interval: Annotated[float | None, typer.Option(
+        "--cdx-interval", min=0.0, help="wayback: seconds between index requests (default 3).")] = None,
+    replay_interval: Annotated[float | None, typer.Option(
+        "--replay-interval", min=0.0, help="wayback: seconds between capture fetches (default 1).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing but errors (for cron).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON event per line on stdout.")] = False,
 ) -> None:
     """Archive the portal into one SQLite file, or bring the archive up to date."""
+    if source not in ("live", "wayback"):
+        fail(f"--source {source!r}: choose live or wayback", 2)
+    for name, stamp in (("--from", captured_from), ("--to", captured_to)):
+        if stamp is not None and not (stamp.isdigit() and 1 <= len(stamp) <= 14):
+            fail(f"{name} {stamp!r}: give 1 to 14 digits of yyyyMMddhhmmss", 2)
     options = CrawlOptions(
         folders=tuple(folder or ()),
         since=_parse_since(since),
@@ -126,6 +144,12 @@ def crawl_cmd(
         retries=retries,
         backoff_base=backoff,
         read_timeout=timeout,
+        source="wayback" if source == "wayback" else "live",
+        wayback_url=wayback_url.rstrip("/"),
+        wayback_from=captured_from,
+        wayback_to=captured_to,
+        cdx_interval=cdx_interval,
+        replay_interval=replay_interval,
     )
     progress: _Progress | None = None
     events: Callable[[Event], None] | None

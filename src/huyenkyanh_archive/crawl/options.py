@@ -55,3 +55,4 @@ class CrawlOptions:
     wayback_to: str | None = None
     cdx_interval: float | None = None  # seconds between CDX requests (None: the source's gentle default)
     replay_interval: float | None = None  # seconds between capture fetches (None: the default)
+    rate_limit_wait: float | None = None  # pause after the archive's 429/503 without Retry-After (None: 60 s)

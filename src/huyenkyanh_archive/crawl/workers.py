@@ -18,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from urllib.parse import urlsplit
 
-from ..errors import DisallowedError, ExtractError, FetchError
+from ..errors import DisallowedError, ExtractError, FetchError, NotReplayableError
 from ..response import Response
 from ..site.site import Site
 from .discover import asset_urls, decode_page, read_feed, read_page, read_sitemap
@@ -87,6 +87,8 @@ class Processor:
             response = self.source.fetch(task)
         except DisallowedError as exc:
             return Failed(task, str(exc), retryable=False, disallowed=True)
+        except NotReplayableError as exc:
+            return Gone(task, None, str(exc))  # the web archive holds no exact copy: nothing to keep
         except FetchError as exc:
             return Failed(task, str(exc))
         if task.kind == "asset":
@@ -97,6 +99,10 @@ class Processor:
             return NotModified(task, response)
         if response.status in (404, 410):
             return Gone(task, response, f"HTTP {response.status}")
+        if task.kind == "capture" and response.status != 200:
+            # A captured redirect or error page: kept raw (it says which addresses were
+            # aliases, or that the page was gone then), never an article.
+            return Gone(task, response, f"captured with HTTP {response.status}")
         if response.status != 200:
             return Failed(task, f"HTTP {response.status}", response, retryable=response.status in _RETRYABLE)
         if task.kind != "home" and self.homes.is_home(task.url, response):
