@@ -156,3 +156,10 @@ class Bodies:
         return [(str(url), digest, str(archive_url)) for url, digest, archive_url in self._conn.execute(
             "SELECT url, json_extract(provenance, '$.digest'), archive_url FROM responses WHERE archive_url IS NOT NULL"
         )]
+
+    def has_copy(self, url: str, captured_at: str) -> bool:
+        """Whether a web archive's or a file's copy of ``url`` captured at ``captured_at`` is kept."""
+        return self._conn.execute(
+            "SELECT 1 FROM responses WHERE url = ? AND fetched_at = ? AND source <> 'live' LIMIT 1",
+            (url, captured_at),
+        ).fetchone() is not None

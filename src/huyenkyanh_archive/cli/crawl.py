@@ -196,3 +196,34 @@ def reextract_cmd(
         raise typer.Exit(EXIT_PARTIAL)
     if not quiet:
         stdout.print(f"{db}: {summary.articles} articles re-extracted, {summary.changed} records changed")
+
+
+@app.command("import")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="WARC (.warc, .warc.gz) or WACZ files, read in order.")],
+    db: Annotated[Path, typer.Option("--db", help="The archive file (created if missing).")] = Path(DEFAULT_DB),
+    site: Annotated[
+        str | None, typer.Option("--site", help="Profile name, NAME:SITE, a .toml file or the site's address.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing but errors (for cron).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON event per line on stdout.")] = False,
+) -> None:
+    """Archive the site's articles from WARC/WACZ files (other tools' crawls, web-archive downloads)."""
+    options = CrawlOptions(source="warc", warc_files=tuple(str(f) for f in files), concurrency=2)
+    events: Callable[[Event], None] | None = None
+    if as_json:
+        def print_event(ev: Event) -> None:
+            sys.stdout.write(ev.to_json() + "\n")
+            sys.stdout.flush()
+
+        events = print_event
+    with errors_as_exit():
+        summary = crawl(db, resolve_site(site), options, events)
+    line = (f"{summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, {summary.failed} failed"
+            f" ({summary.captures} article records read, {summary.captures_skipped} other or known records skipped)")
+    if not summary.ok:
+        first = f"; first: {summary.errors[0]}" if summary.errors else ""
+        print(f"kyanh-archive: import incomplete: {line}{first}", file=sys.stderr)
+        raise typer.Exit(EXIT_PARTIAL)
+    if not quiet and not as_json:
+        stdout.print(f"[bold]{db}[/bold]: {line}")

@@ -11,7 +11,7 @@ from .fetch import DEFAULT_USER_AGENT
 
 __all__ = ["CrawlOptions", "SourceName"]
 
-SourceName = Literal["live", "wayback"]
+SourceName = Literal["live", "wayback", "warc"]
 
 
 @dataclass(slots=True)
@@ -55,4 +55,5 @@ class CrawlOptions:
     wayback_to: str | None = None
     cdx_interval: float | None = None  # seconds between CDX requests (None: the source's gentle default)
     replay_interval: float | None = None  # seconds between capture fetches (None: the default)
+    warc_files: tuple[str, ...] = ()  # source "warc": the WARC/WACZ files to import, in order
     rate_limit_wait: float | None = None  # pause after the archive's 429/503 without Retry-After (None: 60 s)

@@ -49,6 +49,13 @@ def _wayback(site: Site, options: CrawlOptions, on_event: Callable[[FetchEvent],
     return wayback_source(site, options, on_event=on_event, stop=stop, homes=homes)
 
 
+def _warc(site: Site, options: CrawlOptions, on_event: Callable[[FetchEvent], None], stop: threading.Event,
+          homes: HomePages) -> tuple[Fetching, Planner]:
+    from .sources.warc_import import warc_source  # loaded only for this source (warcio)
+
+    return warc_source(site, options, on_event=on_event, stop=stop, homes=homes)
+
+
 def _claim(archive: Archive, site: Site) -> None:
     """One site per archive: another site's pages would share its article keys."""
     held = archive.state.site()
@@ -75,7 +82,7 @@ def crawl(
     """
     options = options or CrawlOptions()
     site = resolve_site(profile, options.base_url)
-    source = _wayback if options.source == "wayback" else _live
+    source = {"wayback": _wayback, "warc": _warc}.get(options.source, _live)
     with CrawlLock(db_path) as lock:
         archive = open_archive(db_path, stage_hook=options.stage_hook)
         try:
