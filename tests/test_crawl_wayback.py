@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +15,7 @@ import pytest
 
 from huyenkyanh_archive.crawl import CrawlOptions, CrawlSummary, Event, crawl
 from huyenkyanh_archive.site.site import load_site
-from tests.support.crawl_support import cli, profile
+from tests.support.crawl_support import cli, cli_argv, cli_env, profile
 from tests.support.reliability_support import assert_consistent, stored_pages
 from tests.support.wayback import Faults, PortalCaptures, WaybackReplica, portal_captures
 
@@ -133,4 +137,92 @@ def test_the_cli_archives_from_the_archive_with_json_events(captures: PortalCapt
     assert any(e["event"] == "cdx" for e in events)
     stats = cli("stats", "--db", str(db), "--json")
     assert stats.returncode == 0, stats.stderr
-    assert json.loads(stats.stdout)["responses_by_source"]["wayback"] == end["captures"]
+    figures = json.loads(stats.stdout)
+    assert figures["responses_by_source"]["wayback"] == end["captures"]
+    assert figures["articles_by_source"] == {"wayback": len(captures.versions)}
+    assert figures["versions_by_source"] == {"wayback": sum(len(v) for v in captures.versions.values())}
+
+
+def kill_after_replays(db: Path, wb: WaybackReplica, replays: int) -> int:
+    """The CLI's wayback crawl, SIGKILLed after ``replays`` capture requests."""
+    start = len(wb.requests("replay"))
+    proc = subprocess.Popen([*cli_argv(), "crawl", "--db", str(db), "--source", "wayback", "--wayback-url",
+                             wb.base_url, "--cdx-interval", "0", "--replay-interval", "0", "--concurrency", "2",
+                             "--quiet"], env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while len(wb.requests("replay")) - start < replays and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGKILL)
+        return proc.wait(10)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def test_killed_mid_run_the_next_run_completes_with_nothing_twice(captures: PortalCaptures, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with WaybackReplica(captures.captures) as wb:
+        codes = [kill_after_replays(db, wb, n) for n in (3, 9)]
+        assert codes.count(-signal.SIGKILL) >= 1, codes
+        assert_consistent(db)
+        partial = sum(len(v) for v in stored_pages(db).values())
+        assert partial < sum(len(v) for v in captures.versions.values()), "killed too late to test anything"
+        before = len(replayed(wb))
+        summary = run(db, wb)
+        refetched = len(replayed(wb)) - before
+    assert summary.ok
+    assert stored_pages(db) == captures.versions  # complete, every content once
+    # Nothing kept was asked again (a capture in flight at the kill may be).
+    assert refetched <= sum(len(v) for v in captures.versions.values()) - partial + 2
+    assert_consistent(db)
+
+
+def test_live_and_wayback_in_one_archive_are_one_article_with_versions_in_time_order(
+        captures: PortalCaptures, tmp_path: Path) -> None:
+    from tests.support.render import load_corpus
+    from tests.support.replica import Replica
+
+    db = tmp_path / "a.db"
+    corpus = load_corpus()[:18]
+    with Replica(corpus, per_page=4) as site:
+        live = crawl(db, profile(), CrawlOptions(base_url=site.base_url, delay=0.0, revisit_days=0.0, retries=4,
+                                                 backoff_base=0.01, read_timeout=2.0))
+    assert live.ok and live.new == len(corpus)
+    with WaybackReplica(captures.captures) as wb:
+        old = run(db, wb)
+    assert old.ok and old.new == 0  # every captured article is one the live site still serves
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(corpus)
+        rows = conn.execute("SELECT a.article_id, v.content_sha256, v.fetched_at FROM versions v JOIN articles a"
+                            " ON a.id = v.article ORDER BY a.id, v.version").fetchall()
+        titles = dict(conn.execute("SELECT article_id, title FROM articles").fetchall())
+        sources = dict(conn.execute("SELECT source, count(*) FROM responses GROUP BY source").fetchall())
+    assert sources.get("wayback", 0) > 0 and sources.get("live", 0) > 0
+    by_article: dict[str, list[tuple[str, str]]] = {}
+    for article_id, digest, fetched_at in rows:
+        by_article.setdefault(article_id, []).append((digest, fetched_at))
+    assert any(len(v) > 1 for v in by_article.values())  # the captured edits became versions
+    for versions in by_article.values():
+        times = [t for _d, t in versions]
+        assert times == sorted(times)  # in time order, captures among them
+        digests = [d for d, _t in versions]
+        assert all(a != b for a, b in zip(digests, digests[1:], strict=False))  # a version is a change
+    # The current record is what the site serves today, whatever older captures came after.
+    assert titles == {str(a["url"]).rsplit("/", 1)[1]: a["title"] for a in corpus}
+
+
+def test_with_assets_the_captured_images_are_kept_once(captures: PortalCaptures, tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with WaybackReplica(captures.captures) as wb:
+        summary = run(db, wb, assets=True)
+    assert summary.ok and captures.images
+    with sqlite3.connect(db) as conn:
+        kept = {url for (url,) in conn.execute("SELECT url FROM assets")}
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    site = load_site()
+    assert kept == {site.canonical(c.original) for c in captures.images}
+    assert articles == len(captures.versions)  # images are never articles

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sqlite3
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,3 +155,19 @@ def test_exported_warc_keeps_the_capture_dates(tmp_path: Path) -> None:
     for versions in truth.versions.values():
         for body in versions:
             assert dates[body].startswith(("2023-", "2024-"))  # the capture's date, not the import's
+
+
+def test_a_wacz_imports_like_its_warcs(tmp_path: Path) -> None:
+    files, truth = two_files(tmp_path)
+    wacz = tmp_path / "crawl.wacz"
+    with zipfile.ZipFile(wacz, "w") as zf:
+        zf.writestr("datapackage.json", json.dumps({"profile": "data-package", "wacz_version": "1.1.1"}))
+        for f in files:
+            zf.write(f, f"archive/{f.name}", compress_type=zipfile.ZIP_STORED)
+        zf.writestr("indexes/index.cdx", "")
+    db = tmp_path / "a.db"
+    summary = run(db, [wacz])
+    assert summary.ok and stored_pages(db) == truth.versions
+    with sqlite3.connect(db) as conn:
+        files_named = {json.loads(p)["file"] for (p,) in conn.execute("SELECT provenance FROM responses")}
+    assert all(name.startswith(f"{wacz}!archive/") for name in files_named)

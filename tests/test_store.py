@@ -84,7 +84,9 @@ def test_removed_is_marked_never_deleted(tmp_path: Path) -> None:
             assert a.articles.mark_removed("20230203143649", "2026-02-01T00:00:00Z")
         assert a.conn.execute("SELECT removed_at, title FROM articles").fetchone() == (
             "2026-02-01T00:00:00Z", "Huyện Kỳ Anh triển khai kế hoạch")
-        assert save(a, record()) == "unchanged"  # it came back
+        with a.transaction():  # it came back: served again after the removal
+            assert a.articles.save(record(), article_id="20230203143649", response_id=None,
+                                   fetched_at="2026-03-01T00:00:00Z") == "unchanged"
         assert a.conn.execute("SELECT removed_at FROM articles").fetchone() == (None,)
 
 
@@ -212,3 +214,23 @@ def test_a_reused_slug_with_a_new_id_is_a_second_article_an_idless_first_save_le
         assert put(record("Ra quân"), ("20250101000000", other)) == "unchanged"  # the id learned: same article
         assert a.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
         assert a.conn.execute("SELECT count(*) FROM articles WHERE article_id = '20250101000000'").fetchone()[0] == 1
+
+
+def test_older_copies_arriving_late_take_their_place_in_time_and_leave_the_current_record(tmp_path: Path) -> None:
+    """Live today (v1), then web-archive copies: v1 from 2023 and an edit v2 from 2024, in either order."""
+    v1, v2 = record(title="Bài gốc"), record(title="Bài đã sửa")
+    for order in ((v1, v2), (v2, v1)):
+        with open_archive(tmp_path / f"{order[0].title}.db") as a:
+            def put(rec: Article, when: str) -> str:
+                with a.transaction():
+                    return a.articles.save(rec, article_id="20230203143649", response_id=None, fetched_at=when)
+
+            assert put(v1, "2026-12-01T00:00:00Z") == "new"
+            dates = {v1.title: "2023-05-01T00:00:00Z", v2.title: "2024-05-01T00:00:00Z"}
+            for rec in order:
+                put(rec, dates[rec.title])
+            rows = a.conn.execute("SELECT version, fetched_at, record FROM versions ORDER BY version").fetchall()
+            titles = [decode_record(r[2])["title"] for r in rows]
+            assert [r[1][:4] for r in rows] == ["2023", "2024", "2026"], rows
+            assert titles == ["Bài gốc", "Bài đã sửa", "Bài gốc"]  # the edit, then back as served today
+            assert a.conn.execute("SELECT title, version_count FROM articles").fetchone() == ("Bài gốc", 3)

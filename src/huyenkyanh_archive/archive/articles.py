@@ -117,7 +117,10 @@ class Articles:
             (pk,),
         ).fetchall()
         latest = versions[-1] if versions else None
-        if latest is None or fetched_at >= latest[2]:
+        # The newest observation of the article: its latest version, or a later check that
+        # found the same content (its time is kept when an older copy of it turns up).
+        seen = self._conn.execute("SELECT last_checked FROM articles WHERE id = ?", (pk,)).fetchone()[0] or ""
+        if latest is None or fetched_at >= max(latest[2], seen):
             if latest is not None and self._same(latest, prep.digest):
                 self._conn.execute(
                     "UPDATE articles SET last_checked = max(last_checked, ?), removed_at = NULL,"
@@ -142,16 +145,27 @@ class Articles:
         after = [v for v in versions if v[2] > fetched_at]
         if before and self._same(before[-1], prep.digest):
             return "unchanged"
-        if self._same(after[0], prep.digest):
+        if after and self._same(after[0], prep.digest):
             # The same content, seen earlier than we knew: the version dates from then.
             self._conn.execute("UPDATE versions SET fetched_at = ? WHERE id = ?", (fetched_at, after[0][0]))
             self._conn.execute("UPDATE articles SET first_seen = min(first_seen, ?) WHERE id = ?", (fetched_at, pk))
             return "unchanged"
         self._add_version(pk, len(versions) + 1, response_id, fetched_at, prep)
+        added = 1
+        if not after and before and seen > fetched_at:
+            # This copy is older than the article's last observation, which found the content of
+            # the version before it: that content came back, so it is a version again, dated then
+            # (the current record stays what was last seen).
+            last = self._conn.execute("SELECT response_id, content_sha256, record FROM versions WHERE id = ?",
+                                      (before[-1][0],)).fetchone()
+            self._conn.execute(
+                "INSERT INTO versions (article, version, response_id, fetched_at, content_sha256, record)"
+                " VALUES (?, ?, ?, ?, ?, ?)", (pk, len(versions) + 2, last[0], seen, last[1], last[2]))
+            added = 2
         self._renumber(pk)
         self._conn.execute(
-            "UPDATE articles SET version_count = version_count + 1, first_seen = min(first_seen, ?) WHERE id = ?",
-            (fetched_at, pk),
+            "UPDATE articles SET version_count = version_count + ?, first_seen = min(first_seen, ?) WHERE id = ?",
+            (added, fetched_at, pk),
         )
         return "changed"
 

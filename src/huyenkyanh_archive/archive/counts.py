@@ -36,6 +36,7 @@ class ArchiveCounts:
     responses: int
     responses_by_source: dict[str, int]  # live, wayback, warc: where the kept answers came from
     versions_by_source: dict[str, int]
+    articles_by_source: dict[str, int]  # articles with at least one version from each source
     sections: dict[str, int]  # listing, sitemap, feed, page, gone
     raw_bytes: int
     stored_bytes: int
@@ -68,6 +69,9 @@ def count_archive(archive: Archive) -> ArchiveCounts:
             archive, "SELECT source, count(*) FROM responses GROUP BY source ORDER BY source")},
         versions_by_source={str(k): int(n) for k, n in read_rows(
             archive, "SELECT coalesce(r.source, 'live'), count(*) FROM versions v LEFT JOIN responses r"
+                     " ON r.id = v.response_id GROUP BY 1 ORDER BY 1")},
+        articles_by_source={str(k): int(n) for k, n in read_rows(
+            archive, "SELECT coalesce(r.source, 'live'), count(DISTINCT v.article) FROM versions v LEFT JOIN responses r"
                      " ON r.id = v.response_id GROUP BY 1 ORDER BY 1")},
         sections=archive.sections.counts(),
         raw_bytes=one("SELECT coalesce(sum(size), 0) FROM blobs"),

@@ -129,6 +129,7 @@ class Stats(_Dict):
     responses: int
     responses_by_source: dict[str, int]
     versions_by_source: dict[str, int]
+    articles_by_source: dict[str, int]
     sections: dict[str, int]
     raw_bytes: int
     stored_bytes: int

@@ -20,6 +20,7 @@ The plan, made once at the start of a run:
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -36,6 +37,7 @@ from .wayback_client import WaybackClient, WaybackFetching
 
 __all__ = ["WaybackDiscovery", "wayback_source"]
 
+_ATTACHMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar)(?:$|\?)", re.IGNORECASE)
 _MAX_CDX_PAGES = 10_000  # per host: a resume key that never ends
 
 
@@ -69,6 +71,8 @@ class WaybackDiscovery:
             self.captures[url] = capture
             plan.tasks.append(Task("capture", ref.url, ref=ref, found_by="wayback", capture_url=url,
                                    captured_at=capture.captured_at))
+        if o.assets:
+            plan.tasks += self._assets(rows, ctx)
         ctx.summary.captures += len(plan.tasks)
         ctx.summary.captures_skipped += skipped
         plan.events.append(("captures", {"listed": len(rows), "to_fetch": len(plan.tasks), "skipped": skipped}))
@@ -103,6 +107,24 @@ class WaybackDiscovery:
             seen.add(key)
             chosen.append((row, ref))
         return chosen, skipped
+
+    def _assets(self, rows: list[Capture], ctx: RunContext) -> list[Task]:
+        """With ``--assets``: the captured images and attachments of the site, each content once."""
+        site, tasks, seen = ctx.site, [], set()
+        for row in sorted(rows, key=lambda r: r.timestamp):
+            kind = row.mimetype.split("/", 1)[0]
+            if row.statuscode != 200 or not (kind == "image" or _ATTACHMENT.search(row.original)):
+                continue
+            if not _on_site(row.site_url, site) or site.article(row.site_url) is not None:
+                continue
+            url = site.canonical(row.site_url)
+            if (url, row.digest) in seen or ctx.archive.state.has_asset(url):
+                continue
+            seen.add((url, row.digest))
+            replay = row.replay_url(self.client.base)
+            self.captures[replay] = row
+            tasks.append(Task("asset", url, found_by="wayback", capture_url=replay, captured_at=row.captured_at))
+        return tasks
 
     def plan(self, result: TaskResult, ctx: RunContext) -> Plan:
         return Plan()  # captures link nothing new: the CDX listing already named every address
