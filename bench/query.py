@@ -44,6 +44,8 @@ from pathlib import Path
 from tests.support.render import FOLDER_NAMES, load_corpus, render_portal_article
 
 from huyenkyanh_archive import query
+from huyenkyanh_archive.query import names, persons
+from huyenkyanh_archive.query import offices as office_queries
 from huyenkyanh_archive.archive.optimize import optimize
 from huyenkyanh_archive.archive.store import open_archive
 from huyenkyanh_archive.extract.roles import expand_role
@@ -276,9 +278,19 @@ def like_baseline(archive, text: str) -> None:  # type: ignore[no-untyped-def]
 def resolver_timeline(archive, name: str):  # type: ignore[no-untyped-def]
     """The baseline: ``person NAME --articles 0`` as built before the per-person summaries,
     by the resolver from every appearance of the name (still the path for namesakes)."""
-    key = query._name_keys_for(archive, name)[0]
-    res, refs = query._resolve_key(archive, key)
-    return query._timeline(archive, res.entities[0], refs, split=False, why=[], co_limit=10, limit=None)
+    key = names.name_keys_for(archive, name)[0]
+    res, refs = persons._resolve_key(archive, key)
+    return persons._timeline(archive, res.entities[0], refs, split=False, why=[], co_limit=10, limit=None)
+
+
+def office_scan(archive, label: str):  # type: ignore[no-untyped-def]
+    """The baseline: an office's holders with their first/last day and evidence counted from the
+    attendee rows of its written forms, as without the per-office summaries."""
+    return archive.conn.execute(
+        "SELECT p.name_key, min(substr(a.published_at, 1, 10)), max(substr(a.published_at, 1, 10)),"
+        " count(DISTINCT p.article) FROM attendees p JOIN articles a ON a.id = p.article"
+        " WHERE p.role IN (SELECT f.role FROM office_forms f JOIN offices o ON o.id = f.office WHERE o.label = ?)"
+        " GROUP BY p.name_key ORDER BY 2", (label,)).fetchall()
 
 
 def main() -> None:
@@ -361,6 +373,16 @@ def main() -> None:
             top_ms.append((name, count, default, every, base))
         people_s = timed(lambda: query.people(archive, limit=50), 1)[0] / 1000
 
+        # Offices: the most evidenced ones asked by label, as a researcher types them.
+        labels = [r[0] for r in conn.execute(
+            "SELECT label FROM offices WHERE kind = 'office' ORDER BY articles DESC LIMIT 12")]
+        office_ms: list[float] = []
+        office_base: list[float] = []
+        for label in labels:
+            office_queries.office(archive, label)
+            office_ms += timed(lambda label=label: office_queries.office(archive, label), args.repeat, "office")
+            office_base += timed(lambda label=label: office_scan(archive, label), 1)
+
     def fmt(ms: float) -> str:
         return f"{ms:.1f} ms"
 
@@ -393,6 +415,13 @@ def main() -> None:
     for name, count, ms, every, base in top_ms:
         print(f"  {fmt(ms):>10} | {fmt(every):>10} | {fmt(base):>10} -> {base / ms:.0f}x  {name} ({count:,} articles)")
     print(f"people directory (all entities resolved): {people_s:.1f} s")
+    if office_ms:
+        print(f"office: p50 {fmt(percentile(office_ms, 50))}, p95 {fmt(percentile(office_ms, 95))}, max {fmt(max(office_ms))}"
+              f" over the {len(labels)} most evidenced offices x {args.repeat} (goal p95 < 50 ms)")
+        print(f"  CPU time of the same runs: p50 {fmt(percentile(CPU_MS['office'], 50))},"
+              f" p95 {fmt(percentile(CPU_MS['office'], 95))}")
+        print(f"  baseline (holders by a scan of attendees, no summary tables): p50 {fmt(statistics.median(office_base))}"
+              f" -> office is {statistics.median(office_base) / statistics.median(office_ms):.0f}x faster")
     if tmp is not None:
         tmp.cleanup()
 

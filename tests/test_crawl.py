@@ -13,7 +13,7 @@ import pytest
 
 from huyenkyanh_archive.archive.records import decode_record, encode_record
 from huyenkyanh_archive.archive.store import open_archive
-from huyenkyanh_archive.crawl.engine import CrawlSummary, Event, crawl, reextract
+from huyenkyanh_archive.crawl import CrawlSummary, Event, crawl, reextract
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.record import Article
 from tests.support.crawl_support import SITE_BASE, archive_health, article_id, fast_options, profile
@@ -87,14 +87,19 @@ def test_full_crawl_equals_the_fixture_set(replica: Replica, db: Path) -> None:
                 assert archive.bodies.get(row[0]) == replica.page_bytes(aid)
 
 
-def test_no_change_sync_costs_one_request_per_folder_plus_robots(replica: Replica, db: Path) -> None:
+def test_no_change_sync_costs_one_request_per_section_plus_robots_and_home(replica: Replica, db: Path) -> None:
     run(db, replica)
     replica.clear_log()
     summary = run(db, replica)
-    folders = profile().folders
     assert summary.ok and summary.nothing_new
-    assert sorted(e.path for e in replica.log) == sorted(
-        ["/robots.txt"] + [f"/kyanh/portal/folder/{f}" for f in folders])
+    with sqlite3.connect(db) as conn:
+        sections = {r[0] for r in conn.execute("SELECT url FROM sections WHERE gone_at IS NULL")}
+    asked = [e.path for e in replica.log]
+    assert not replica.article_requests()
+    assert len(asked) == len(set(asked)) <= len(sections) + 2  # each section's first page, robots, home
+    assert {"/robots.txt", "/kyanh/portal"} <= set(asked)
+    listings = {f"/kyanh/portal/folder/{f}" for f in profile().folders} - {"/kyanh/portal/folder/thong-bao"}
+    assert listings <= set(asked)  # every section that lists articles was looked at
 
 
 def test_incremental_run_fetches_only_the_new_articles(replica: Replica, db: Path) -> None:
@@ -205,7 +210,11 @@ def test_same_article_by_many_addresses_is_one_article(db: Path) -> None:
         summary = run(db, rep)
         fetched = [e.path for e in rep.article_requests()]
     assert summary.ok and summary.new == len(CORPUS)
-    assert len(fetched) == len(CORPUS)  # each article fetched once
+    assert len(fetched) == len(set(fetched))  # each address fetched once
+    # Every article fetched by one of its addresses (a is served under three folders: any one will do).
+    assert {article_id(x) for x in CORPUS} <= {p.split("?")[0].rstrip("/").rsplit("/", 1)[-1] for p in fetched}
+    # Besides the corpus, only the articles' links to pages the replica does not serve.
+    assert len(fetched) == len(CORPUS) + summary.gone
     health = archive_health(db)
     assert health["articles"] == health["distinct_ids"] == len(CORPUS)
     assert stored(db, article_id(b)).url == b["url"]
@@ -239,7 +248,10 @@ def test_failed_article_stays_in_the_frontier_and_is_retried(db: Path) -> None:
         rep.faults = Faults()
         rep.clear_log()
         second = run(db, rep)
-        assert [e.path for e in rep.article_requests()] == [article_path(target)]
+        again = [e.path for e in rep.article_requests()]
+        # The failed article, and the links it holds to pages not asked before; nothing held twice.
+        assert again[0] == article_path(target) and len(again) == 1 + second.gone
+        assert not set(again[1:]) & {article_path(a) for a in CORPUS}
     assert second.new == 1 and second.ok and archive_health(db)["frontier"] == 0
 
 
@@ -289,18 +301,18 @@ def test_extraction_in_worker_processes_gives_the_same_records(replica: Replica,
 def _dies_on_one_page(body: bytes, url: str, headers: dict[str, str]) -> Any:
     import os
 
-    from huyenkyanh_archive.crawl import engine as crawl_module
+    from huyenkyanh_archive.crawl import extraction
 
     if url == CORPUS[5]["url"]:
         os._exit(3)  # a worker process killed mid-page (out of memory, say)
-    assert crawl_module._CHILD_PROFILE is not None
-    return crawl_module._extract_and_prepare(body, url, crawl_module._CHILD_PROFILE, headers)
+    assert extraction._CHILD_SITE is not None
+    return extraction.extract_for_crawl(body, url, extraction._CHILD_SITE, headers)
 
 
 def test_a_dead_extraction_worker_loses_nothing(replica: Replica, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from huyenkyanh_archive.crawl import engine as crawl_module
+    from huyenkyanh_archive.crawl import extraction
 
-    monkeypatch.setattr(crawl_module, "_child_extract", _dies_on_one_page)
+    monkeypatch.setattr(extraction, "_child_extract", _dies_on_one_page)
     first = run(db, replica, concurrency=4, extract_processes=1)
     assert not first.ok and first.failed >= 1
     assert any("extractor process died" in e for e in first.errors)
@@ -312,13 +324,14 @@ def test_a_dead_extraction_worker_loses_nothing(replica: Replica, db: Path, monk
 
 
 def test_a_bug_in_a_crawl_thread_is_one_clear_error(replica: Replica, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from huyenkyanh_archive.crawl import engine as crawl_module
+    from huyenkyanh_archive.crawl import workers
+    from huyenkyanh_archive.errors import CrawlBugError
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ValueError("listing parser bug")
 
-    monkeypatch.setattr(crawl_module, "parse_listing", broken)
-    with pytest.raises(crawl_module.CrawlBugError, match="walker.*listing parser bug") as info:
+    monkeypatch.setattr(workers, "read_page", broken)
+    with pytest.raises(CrawlBugError, match="worker.*listing parser bug") as info:
         run(db, replica)
     assert info.value.exit_code == 70
     assert archive_health(db)["integrity"] == "ok"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from huyenkyanh_archive.archive.store import open_archive
-from huyenkyanh_archive.crawl.engine import crawl
+from huyenkyanh_archive.crawl import crawl
 from tests.support.crawl_support import fast_options, profile
 from tests.support.render import load_corpus
 from tests.support.replica import Replica

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from huyenkyanh_archive.crawl.discover import parse_listing
+from huyenkyanh_archive.crawl.discover import read_page
 from huyenkyanh_archive.site.profile import load_profile
-from huyenkyanh_archive.site.urls import is_private_address, parse_article_url, strip_tracking
+from huyenkyanh_archive.site.site import load_site
+from huyenkyanh_archive.site.urls import KeyIndex, is_private_address, parse_article_url, strip_tracking
 
 PATH = "/kyanh/portal/read/tin-tuc-khac/news/huyen-ky-anh-trien-khai.html/20230203143649"
 CANONICAL = "http://kyanh.hatinh.gov.vn" + PATH
@@ -49,9 +50,16 @@ def test_not_an_article_of_this_site(url: str) -> None:
     assert parse_article_url(url, load_profile()) is None
 
 
-def test_newer_software_addresses() -> None:
-    ref = parse_article_url("http://kyanh.hatinh.gov.vn/vi/tin-tuc/tin-bai/12345/ten-bai", load_profile())
-    assert ref is not None and ref.article_id == "12345"
+@pytest.mark.parametrize("path", ["/vi/tin-tuc/tin-bai/12345/ten-bai", "/tin-tuc/tin-bai/12345",
+                                  "/en/news/tin-bai/12345/other-slug/", "/vi/kinh-te/tin-bai/12345"])
+def test_newer_software_addresses_are_one_article_in_any_form(path: str) -> None:
+    ref = load_site().article("https://www.kyanh.hatinh.gov.vn" + path + "?utm_source=zalo")
+    assert ref is not None and ref.key == "tin-bai:12345" and ref.article_id is None
+
+
+def test_newer_software_is_not_an_address_form_of_the_old_profile_alone() -> None:
+    assert parse_article_url("http://kyanh.hatinh.gov.vn/vi/tin-tuc/tin-bai/12345/ten-bai", load_profile()) is None
+    assert load_site().article("http://kyanh.hatinh.gov.vn/vi/tin-tuc/tin-bai/x12/ten-bai") is None
 
 
 def test_tracking_parameters_removed_others_kept() -> None:
@@ -68,6 +76,21 @@ def test_listing_with_variant_links_gives_each_article_once() -> None:
     <div class="news-item"><h3 class="news-item-title"><a href="https://www.kyanh.hatinh.gov.vn{PATH}/?utm_source=x">A again</a></h3></div>
     <div class="news-item"><h3 class="news-item-title"><a href="http://example.com{PATH}">off-site</a></h3></div>
     <div class="pager"><a href="/kyanh/portal/folder/kinh-te/2.html" class="next">Sau »</a></div>"""
-    listing = parse_listing(html.encode(), "http://kyanh.hatinh.gov.vn/kyanh/portal/folder/kinh-te", load_profile())
-    assert [(i.ref.article_id, i.date) for i in listing.items] == [("20230203143649", "2023-02-03")]
+    listing = read_page(html.encode(), "http://kyanh.hatinh.gov.vn/kyanh/portal/folder/kinh-te", load_site())
+    assert [(i.ref.article_id, i.date) for i in listing.articles] == [("20230203143649", "2023-02-03")]
     assert listing.next_url == "http://kyanh.hatinh.gov.vn/kyanh/portal/folder/kinh-te/2.html"
+
+
+def test_same_slug_different_ids_are_two_articles_an_idless_address_is_either() -> None:
+    site = load_site()
+    a = site.article("http://kyanh.hatinh.gov.vn/kyanh/portal/read/thong-bao/news/lich-tiep-dan.html/20230105080000")
+    b = site.article("http://kyanh.hatinh.gov.vn/kyanh/portal/read/thong-bao/news/lich-tiep-dan.html/20240105080000")
+    bare = site.article("http://kyanh.hatinh.gov.vn/kyanh/portal/read/thong-bao/news/lich-tiep-dan.html")
+    assert a is not None and b is not None and bare is not None
+    seen = KeyIndex()
+    seen.add(a.keys)
+    assert not seen.names(b.keys)  # a reused title is a new article
+    assert seen.names(bare.keys)  # the id-less address of a known slug: the same article
+    seen_bare = KeyIndex()
+    seen_bare.add(bare.keys)
+    assert seen_bare.names(a.keys)  # the id learned later names the article archived without it

@@ -41,7 +41,7 @@ def make_fetcher(replica: Replica, events: list[FetchEvent] | None = None, **cha
         **changes,
     )
     profile = load_profile().with_base_url(replica.base_url)
-    return Fetcher(profile, options, on_event=events.append if events is not None else None, seed=1)
+    return Fetcher.for_profile(profile, options, on_event=events.append if events is not None else None, seed=1)
 
 
 def test_user_agent_names_tool_and_contact(replica: Replica) -> None:
@@ -191,7 +191,7 @@ def test_site_aliases_are_fetched_from_the_base_address(replica: Replica) -> Non
     profile = load_profile()
     site_host = "kyanh.hatinh.gov.vn"
     fetch_profile = replace(profile.with_base_url(replica.base_url), host_aliases=(*profile.host_aliases, site_host))
-    with Fetcher(fetch_profile, FetchOptions(delay=0)) as f:
+    with Fetcher.for_profile(fetch_profile, FetchOptions(delay=0)) as f:
         res = f.get(f"https://www.{site_host}{PATH}")
     assert res.status == 200 and replica.log[-1].path == PATH
 

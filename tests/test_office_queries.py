@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from huyenkyanh_archive.archive import office_summary
 from huyenkyanh_archive.archive.store import Archive, open_archive
 from huyenkyanh_archive.cli import app
-from huyenkyanh_archive.crawl.engine import reextract
+from huyenkyanh_archive.crawl import reextract
 from huyenkyanh_archive.errors import QueryError
 from huyenkyanh_archive.query import offices as qo
 from huyenkyanh_archive.query.results import OfficeAmbiguous, OfficeEntry, OfficeTimeline

@@ -17,13 +17,14 @@ from typing import Any
 import pytest
 
 from huyenkyanh_archive.archive import office_summary
-from huyenkyanh_archive.archive.schema import MIGRATIONS, SCHEMA_VERSION
+from huyenkyanh_archive.archive.schema import SCHEMA_VERSION
 from huyenkyanh_archive.archive.store import open_archive
 from huyenkyanh_archive.extract.offices import read_person_roles
 from huyenkyanh_archive.extract.roles import expand_role
 from huyenkyanh_archive.record import Article, Attendee
 from huyenkyanh_archive.response import Response
 from tests.support.crawl_support import cli
+from tests.support.downgrade import undo_offices
 
 NAMES = [["Nguyễn Văn Hòa", "Nguyễn Văn Hoà"], ["Hồ Huy Thành", "HỒ HUY THÀNH"], ["Trần Thị Lan"], ["Lê Đức Thủy"],
          ["Phạm Quốc Hùng"], ["Võ Thị Mai"], ["Đặng Văn Nam"]]
@@ -184,16 +185,6 @@ def test_taking_back_the_article_that_gave_a_first_or_last_day_finds_the_next(tm
         assert summaries(archive.conn) == truth(archive.conn)
 
 
-def downgrade_before_offices(conn: sqlite3.Connection) -> None:
-    """What a file written before the office tables looks like: they are dropped and the
-    schema version is the one before the office migration (computed, not written down)."""
-    for table in reversed(office_summary.TABLES):
-        conn.execute(f"DROP TABLE {table}")
-    step = next(i for i, m in enumerate(MIGRATIONS) if "office_summaries" in m.rebuilds)
-    assert step == len(MIGRATIONS) - 1  # the office step is the last one (merges renumber it)
-    conn.execute(f"PRAGMA user_version = {step}")
-
-
 def test_an_archive_from_before_the_office_tables_gets_them_on_open(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     rng = random.Random(11)
@@ -204,7 +195,7 @@ def test_an_archive_from_before_the_office_tables_gets_them_on_open(tmp_path: Pa
                 save(archive, rec, i)
         want = truth(archive.conn)
         assert want["offices"]
-        downgrade_before_offices(archive.conn)
+        undo_offices(archive.conn)
     with open_archive(db, readonly=True) as archive:
         assert not office_summary.available(archive.conn)
     # A query command upgrades it, says so in one line, and answers from the rebuilt tables.

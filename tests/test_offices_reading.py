@@ -7,7 +7,6 @@ reader of the portal knows to be one office, and offices that only look alike.
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 
 import pytest
@@ -368,28 +367,6 @@ def test_any_text_reads(roles: list[str]) -> None:
 
 def corpus_roles() -> list[list[str]]:
     return [a["roles"] for art in load_corpus() for a in art["gold"]["attendees"] if a["roles"]]
-
-
-def test_reading_is_fast() -> None:
-    roles = sorted({r for rs in corpus_roles() for r in rs})
-    uncached = []
-    for _ in range(3):
-        offices._read.cache_clear()
-        offices.split_role.cache_clear()
-        t = time.perf_counter()
-        for role in roles:
-            read_role(role)
-        uncached.append((time.perf_counter() - t) / len(roles))
-    t = time.perf_counter()
-    for _ in range(50):
-        for role in roles:
-            read_role(role)
-    cached = (time.perf_counter() - t) / (50 * len(roles))
-    assert min(uncached) < 300e-6, min(uncached)
-    assert cached < 20e-6, cached
-
-
-# ---------------------------------------------------------------- the annotated corpus
 
 
 def test_every_gold_role_reads() -> None:

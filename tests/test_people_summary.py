@@ -19,6 +19,7 @@ from huyenkyanh_archive.errors import StoreError
 from huyenkyanh_archive.record import Article, Attendee
 from huyenkyanh_archive.response import Response
 from tests.support.crawl_support import cli
+from tests.support.downgrade import undo_offices
 
 # Written forms that share a name key (tone placement, case), and roles that share a role key.
 NAMES = [["Nguyễn Văn Hòa", "Nguyễn Văn Hoà"], ["Hồ Huy Thành", "HỒ HUY THÀNH"], ["Trần Thị Lan"], ["Lê Đức Thủy", "Lê Đức Thuỷ"],
@@ -107,6 +108,7 @@ def test_summaries_equal_the_attendee_rows_after_new_changed_and_reextracted_art
 
 def downgrade_to_v4(conn: sqlite3.Connection) -> None:
     """What a file written by kyanh-archive before schema v5 looks like."""
+    undo_offices(conn)
     for table in reversed(people_summary.TABLES):  # referring tables first
         conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP INDEX attendees_person")

@@ -202,7 +202,8 @@ def test_stats(archive, pages, tmp_path: Path, page_archive) -> None:  # type: i
     assert s.last_crawl is not None and s.last_crawl.status == "ok"
     assert s.last_crawl.stats is not None and s.last_crawl.stats["new"] == len(pages)
     kinds = dict(archive.conn.execute("SELECT kind, count(*) FROM responses GROUP BY kind").fetchall())
-    assert s.responses == sum(kinds.values()) and kinds["article"] == len(pages)
+    # Article answers: one per article, plus the related links that answered 404 (gone).
+    assert s.responses == sum(kinds.values()) and kinds["article"] == len(pages) + s.last_crawl.stats["gone"]
     assert s.stored_bytes < s.raw_bytes
     # Removal and a crawl run show up.
     copy = tmp_path / "copy.db"

@@ -18,7 +18,7 @@ from pathlib import Path
 from huyenkyanh_archive import query
 from huyenkyanh_archive.archive.database import BUSY_TIMEOUT_MS
 from huyenkyanh_archive.archive.store import open_archive
-from huyenkyanh_archive.crawl.engine import CrawlSummary, crawl
+from huyenkyanh_archive.crawl import CrawlSummary, crawl
 from huyenkyanh_archive.errors import LockedError
 from tests.support.crawl_support import cli, fast_options, profile
 from tests.support.reliability_support import assert_consistent, crawl_args

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from huyenkyanh_archive.cli import app
-from huyenkyanh_archive.crawl.engine import crawl
+from huyenkyanh_archive.crawl import crawl
 from tests.support.crawl_support import cli, fast_options, profile
 from tests.support.render import load_corpus
 from tests.support.replica import Replica

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from huyenkyanh_archive.crawl.engine import CrawlSummary, Event, crawl
+from huyenkyanh_archive.crawl import CrawlSummary, Event, crawl
 from tests.support.crawl_support import archive_health, article_id, fast_options, profile
 from tests.support.reliability_support import stored_pages
 from tests.support.render import article_path, load_corpus

@@ -13,10 +13,8 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 import httpx
 import pytest
 
-from huyenkyanh_archive.site.profile import load_profile
-from huyenkyanh_archive.site.urls import site_hosts
-from huyenkyanh_archive.sources import cdx
-from huyenkyanh_archive.sources.cdx import (
+from huyenkyanh_archive.crawl.sources import cdx
+from huyenkyanh_archive.crawl.sources.cdx import (
     CDX_PATH,
     Capture,
     CaptureDeduper,
@@ -39,6 +37,8 @@ from huyenkyanh_archive.sources.cdx import (
     site_queries,
     surt,
 )
+from huyenkyanh_archive.site.profile import load_profile
+from huyenkyanh_archive.site.urls import site_hosts
 from tests.support.wayback import (
     HOST,
     OLD_HOST,

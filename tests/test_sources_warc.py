@@ -20,8 +20,8 @@ from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
 from huyenkyanh_archive.archive.export import export_to_path
 from huyenkyanh_archive.archive.store import open_archive
+from huyenkyanh_archive.crawl.sources.warc import Captured, OffSite, Skipped, WarcDamaged, WarcItem, read_warc
 from huyenkyanh_archive.errors import ArchiveError
-from huyenkyanh_archive.sources.warc import Captured, OffSite, Skipped, WarcDamaged, WarcItem, read_warc
 from tests.support.render import load_corpus, render_portal_article
 
 SITE = ("kyanh.hatinh.gov.vn", "kyanh.gov.vn")

@@ -84,7 +84,9 @@ def test_removed_is_marked_never_deleted(tmp_path: Path) -> None:
             assert a.articles.mark_removed("20230203143649", "2026-02-01T00:00:00Z")
         assert a.conn.execute("SELECT removed_at, title FROM articles").fetchone() == (
             "2026-02-01T00:00:00Z", "Huyện Kỳ Anh triển khai kế hoạch")
-        assert save(a, record()) == "unchanged"  # it came back
+        with a.transaction():  # it came back: served again after the removal
+            assert a.articles.save(record(), article_id="20230203143649", response_id=None,
+                                   fetched_at="2026-03-01T00:00:00Z") == "unchanged"
         assert a.conn.execute("SELECT removed_at FROM articles").fetchone() == (None,)
 
 
@@ -99,7 +101,7 @@ def test_a_failed_article_transaction_leaves_nothing(tmp_path: Path) -> None:
         assert a.conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'trien'").fetchone()[0] == 0
 
 
-def test_frontier_and_folders(tmp_path: Path) -> None:
+def test_frontier_and_sections(tmp_path: Path) -> None:
     with open_archive(tmp_path / "a.db") as a:
         with a.transaction():
             a.state.add_frontier([QueuedArticle("20230203143649", URL, "tin-tuc-khac"), QueuedArticle("20230101000000", URL + "x", None)], "t")
@@ -112,11 +114,24 @@ def test_frontier_and_folders(tmp_path: Path) -> None:
             a.state.frontier_failed(QueuedArticle("20230101000000", URL + "x", None), "HTTP 500", "t")
         assert [f.article_id for f in a.state.frontier()] == ["20230101000000"]
         assert a.state.frontier(max_attempts=1) == []
-        assert a.state.folder_state("kyanh", "kinh-te") is None
+        sec = "/kyanh/portal/folder/kinh-te"
         with a.transaction():
-            a.state.folder_walked("kyanh", "kinh-te", 3, True, "t1")
-            a.state.folder_walked("kyanh", "kinh-te", 1, False, "t2")  # a later short walk keeps the mark
-        assert a.state.folder_state("kyanh", "kinh-te") == "t1"
+            a.sections.found(sec, "Kinh tế", "listing", "menu", "t0")
+            a.sections.found(sec, "Kinh tế", "listing", "sitemap", "t0b")  # seen again: kept as first found
+        [row] = a.sections.all()
+        assert (row.url, row.found_by, row.complete_at) == (sec, "menu", None)
+        with a.transaction():
+            a.sections.walked(sec, kind="listing", pages=3, complete=True, when="t1")
+            a.sections.walked(sec, kind="listing", pages=1, complete=False, when="t2")  # a later short walk keeps the mark
+        [row] = a.sections.all()
+        assert (row.complete_at, row.pages, row.gone_at) == ("t1", 3, None)
+        with a.transaction():
+            a.sections.gone(sec, "HTTP 404", "t3")
+        assert a.sections.all()[0].gone_reason == "HTTP 404" and a.sections.counts()["gone"] == 1
+        with a.transaction():
+            a.sections.walked(sec, kind="listing", pages=1, complete=False, when="t4")  # back: no longer gone
+        assert a.sections.all()[0].gone_at is None and a.sections.counts() == {
+            "listing": 1, "sitemap": 0, "feed": 0, "page": 0, "gone": 0}
 
 
 def test_reopen_keeps_schema_version(tmp_path: Path) -> None:
@@ -179,3 +194,43 @@ def test_versions_hold_compressed_json_and_old_text_records_still_read(tmp_path:
         # An archive written before compression holds JSON text: still read.
         a.conn.execute("UPDATE versions SET record = ?", (record(title="Văn bản cũ").to_json(),))
         assert a.articles.current_record("20230203143649").title == "Văn bản cũ"  # type: ignore[union-attr]
+
+
+def test_a_reused_slug_with_a_new_id_is_a_second_article_an_idless_first_save_learns_its_id(tmp_path: Path) -> None:
+    slug = "read:news/lich-tiep-dan.html"
+    with open_archive(tmp_path / "a.db") as a:
+        def put(rec: Article, keys: tuple[str, ...]) -> str:
+            with a.transaction():
+                return a.articles.save(rec, keys=keys, response_id=None, fetched_at="2026-01-01T00:00:00Z")
+
+        assert put(record("Lịch tiếp dân 2023"), ("20230105080000", slug)) == "new"
+        assert put(record("Lịch tiếp dân 2024"), ("20240105080000", slug)) == "new"  # same slug, own id
+        ids = [r[0] for r in a.conn.execute("SELECT article_id FROM articles ORDER BY id")]
+        assert ids == ["20230105080000", "20240105080000"]
+        # The slug now names two articles: it decides nothing, the ids do.
+        assert a.keys.held([(slug,), ("20240105080000", slug), ("20250105080000", slug)]) == [False, True, False]
+        other = "read:news/ra-quan.html"
+        assert put(record("Ra quân"), (other,)) == "new"  # archived from its id-less address
+        assert put(record("Ra quân"), ("20250101000000", other)) == "unchanged"  # the id learned: same article
+        assert a.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+        assert a.conn.execute("SELECT count(*) FROM articles WHERE article_id = '20250101000000'").fetchone()[0] == 1
+
+
+def test_older_copies_arriving_late_take_their_place_in_time_and_leave_the_current_record(tmp_path: Path) -> None:
+    """Live today (v1), then web-archive copies: v1 from 2023 and an edit v2 from 2024, in either order."""
+    v1, v2 = record(title="Bài gốc"), record(title="Bài đã sửa")
+    for order in ((v1, v2), (v2, v1)):
+        with open_archive(tmp_path / f"{order[0].title}.db") as a:
+            def put(rec: Article, when: str) -> str:
+                with a.transaction():
+                    return a.articles.save(rec, article_id="20230203143649", response_id=None, fetched_at=when)
+
+            assert put(v1, "2026-12-01T00:00:00Z") == "new"
+            dates = {v1.title: "2023-05-01T00:00:00Z", v2.title: "2024-05-01T00:00:00Z"}
+            for rec in order:
+                put(rec, dates[rec.title])
+            rows = a.conn.execute("SELECT version, fetched_at, record FROM versions ORDER BY version").fetchall()
+            titles = [decode_record(r[2])["title"] for r in rows]
+            assert [r[1][:4] for r in rows] == ["2023", "2024", "2026"], rows
+            assert titles == ["Bài gốc", "Bài đã sửa", "Bài gốc"]  # the edit, then back as served today
+            assert a.conn.execute("SELECT title, version_count FROM articles").fetchone() == ("Bài gốc", 3)

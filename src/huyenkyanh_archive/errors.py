@@ -5,6 +5,7 @@ The hierarchy::
     ArchiveError                  a failure with a one-line message (exit code per class)
     ├── ExtractError         65   a page that cannot be turned into a record
     ├── SourceDamagedError   65   a WARC/WACZ file damaged at a byte offset (records before it kept)
+    ├── ProtocolError        76   a web archive's answer that is not what its protocol says (a cut CDX page)
     ├── ProfileError         78   a site profile that is missing or malformed
     ├── StoreError           74   the database cannot be opened or written
     ├── LockedError          75   another crawl holds the database
@@ -14,15 +15,16 @@ The hierarchy::
         ├── OffSiteError          a URL or redirect target outside the site: never fetched
         ├── DisallowedError       robots.txt forbids the URL
         ├── TooLargeError         a body over the size cap (after decompression)
+        ├── NotReplayableError    a web archive holds no exact copy of a listed capture (not a failure)
         └── RetriesExhaustedError every attempt failed with a retryable error
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "ArchiveError", "ExtractError", "SourceDamagedError", "ProfileError", "StoreError", "LockedError",
+    "ArchiveError", "ExtractError", "SourceDamagedError", "ProtocolError", "ProfileError", "StoreError", "LockedError",
     "QueryError", "CrawlBugError", "FetchError", "OffSiteError", "DisallowedError", "TooLargeError",
-    "RetriesExhaustedError",
+    "NotReplayableError", "RetriesExhaustedError",
 ]
 
 
@@ -39,9 +41,24 @@ class ExtractError(ArchiveError):
 
 
 class SourceDamagedError(ArchiveError):
-    """A WARC/WACZ file that is truncated or damaged; the message names the file and the offset."""
+    """A WARC/WACZ file that cannot be read past ``offset``: truncated, garbage, a bad zip.
+
+    The message is one line naming the file and the byte offset; the records before it were read.
+    """
 
     exit_code = 65  # EX_DATAERR
+
+    def __init__(self, path: str, offset: int, reason: str) -> None:
+        self.path = path
+        self.offset = offset
+        self.reason = " ".join(reason.split())[:300]  # one line, whatever the library said
+        super().__init__(f"{path}: damaged at byte {offset}: {self.reason}")
+
+
+class ProtocolError(ArchiveError):
+    """A web archive's answer that is not what its protocol says (not JSON, no header row, a cut body)."""
+
+    exit_code = 76  # EX_PROTOCOL
 
 
 class ProfileError(ArchiveError):
@@ -94,3 +111,8 @@ class TooLargeError(FetchError):
 
 class RetriesExhaustedError(FetchError):
     """Every attempt failed with a retryable error."""
+
+
+class NotReplayableError(FetchError):
+    """A listed capture the web archive cannot replay exactly (it redirects to another
+    time, or answers that nothing is archived): skipped and counted, not a failure."""

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from huyenkyanh_archive.crawl.engine import CrawlOptions
+from huyenkyanh_archive.crawl import CrawlOptions
 from huyenkyanh_archive.site.profile import Profile, load_profile
 from tests.support.replica import Replica
 
@@ -81,7 +81,7 @@ def cli_env() -> dict[str, str]:
 # reaches a stage. argv: db base_url stage nth concurrency revisit_days
 KILL_AT_STAGE = """
 import os, signal, sys
-from huyenkyanh_archive.crawl.engine import CrawlOptions, crawl
+from huyenkyanh_archive.crawl import CrawlOptions, crawl
 from huyenkyanh_archive.site.profile import load_profile
 db, base, stage, nth, conc, revisit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
 seen = 0

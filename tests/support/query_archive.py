@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from huyenkyanh_archive.archive.store import open_archive
-from huyenkyanh_archive.crawl.engine import crawl
+from huyenkyanh_archive.crawl import crawl
 from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.extract.roles import expand_role
 from huyenkyanh_archive.record import Article, Attendee

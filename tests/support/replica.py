@@ -375,7 +375,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         status, body, headers, ctype = self._route(path)
-        if fault == "truncate" and status == 200 and len(body) > 10:
+        if fault == "truncate" and not (status == 200 and len(body) > 10):
+            fault = entry.fault = None  # nothing to cut short: the answer goes out whole, no fault happened
+        if fault == "truncate":
             entry.status = -3
             self.send_response(200)
             self.send_header("Content-Type", ctype)

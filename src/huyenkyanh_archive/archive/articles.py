@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import StoreError
 from ..record import Article
+from ..site.urls import ARTICLE_ID_RE
 from ..vietnamese import compare_key, fold, fold_text
 from . import office_summary, people_summary
 from .records import FtsTexts, PreparedRecord, content_hash, decode_record, encode_record, fts_texts, prepare_record
@@ -38,11 +39,78 @@ class StoredVersion:
     body: bytes
 
 
+class _Versions:
+    """The ``versions`` of articles: added, placed in time order, compared by content."""
+
+    def __init__(self, archive: Archive) -> None:
+        self._archive = archive
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._archive.conn
+
+    def add_older(self, pk: int, versions: list[Any], response_id: int | None, fetched_at: str,
+                  prep: PreparedRecord, seen: str) -> SaveOutcome:
+        before = [v for v in versions if v[2] <= fetched_at]
+        after = [v for v in versions if v[2] > fetched_at]
+        if before and self.same(before[-1], prep.digest):
+            return "unchanged"
+        if after and self.same(after[0], prep.digest):
+            # The same content, seen earlier than we knew: the version dates from then.
+            self._conn.execute("UPDATE versions SET fetched_at = ? WHERE id = ?", (fetched_at, after[0][0]))
+            self._conn.execute("UPDATE articles SET first_seen = min(first_seen, ?) WHERE id = ?", (fetched_at, pk))
+            return "unchanged"
+        self.add(pk, len(versions) + 1, response_id, fetched_at, prep)
+        added = 1
+        if not after and before and seen > fetched_at:
+            # This copy is older than the article's last observation, which found the content of
+            # the version before it: that content came back, so it is a version again, dated then
+            # (the current record stays what was last seen).
+            last = self._conn.execute("SELECT response_id, content_sha256, record FROM versions WHERE id = ?",
+                                      (before[-1][0],)).fetchone()
+            self._conn.execute(
+                "INSERT INTO versions (article, version, response_id, fetched_at, content_sha256, record)"
+                " VALUES (?, ?, ?, ?, ?, ?)", (pk, len(versions) + 2, last[0], seen, last[1], last[2]))
+            added = 2
+        self.renumber(pk)
+        self._conn.execute(
+            "UPDATE articles SET version_count = version_count + ?, first_seen = min(first_seen, ?) WHERE id = ?",
+            (added, fetched_at, pk),
+        )
+        return "changed"
+
+    def add(self, pk: int, version: int, response_id: int | None, fetched_at: str, prep: PreparedRecord) -> None:
+        self._conn.execute(
+            "INSERT INTO versions (article, version, response_id, fetched_at, content_sha256, record)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (pk, version, response_id, fetched_at, prep.digest, prep.stored),
+        )
+
+    def renumber(self, pk: int) -> None:
+        """Versions numbered 1, 2, … in the order they were served."""
+        rows = self._conn.execute("SELECT id FROM versions WHERE article = ? ORDER BY fetched_at, id", (pk,)).fetchall()
+        # Out of the way first: (article, version) is unique.
+        self._conn.execute("UPDATE versions SET version = -version WHERE article = ?", (pk,))
+        self._conn.executemany("UPDATE versions SET version = ? WHERE id = ?", [(i + 1, r[0]) for i, r in enumerate(rows)])
+
+    def same(self, version: Sequence[Any], digest: str) -> bool:
+        vid, _number, _at, stored_digest, stored = version
+        if stored_digest == digest:
+            return True
+        # A version hashed by an older rule (which counted the page's address) may still
+        # hold the same content: compare by today's rule, and remember it.
+        if content_hash(decode_record(stored)) == digest:
+            self._conn.execute("UPDATE versions SET content_sha256 = ? WHERE id = ?", (digest, vid))
+            return True
+        return False
+
+
 class Articles:
     """The ``articles``, ``versions`` and child tables, and ``articles_fts``."""
 
     def __init__(self, archive: Archive) -> None:
         self._archive = archive
+        self._versions = _Versions(archive)
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -52,7 +120,8 @@ class Articles:
         self,
         record: Article,
         *,
-        article_id: str,
+        article_id: str | None = None,
+        keys: Sequence[str] = (),
         response_id: int | None,
         fetched_at: str,
         folder: str | None = None,
@@ -60,72 +129,86 @@ class Articles:
         last_modified: str | None = None,
         prepared: PreparedRecord | None = None,
     ) -> SaveOutcome:
-        """Store ``record`` as the article's current version: new, changed or unchanged.
+        """Store ``record`` as a version of the article its ``keys`` name: new, changed or unchanged.
 
-        Call inside :meth:`Archive.transaction` with the response it came from.
+        ``keys`` are the article's identity keys, strongest first (``article_id``
+        alone is one key); an article already known by any of them is this one,
+        and learning its 14-digit id renames it without a second row. A version
+        fetched (or captured) earlier than the newest one is placed among the
+        versions in time order and does not replace the current record. Call
+        inside :meth:`Archive.transaction` with the response it came from.
         """
+        all_keys = list(dict.fromkeys([*([article_id] if article_id else []), *keys]))
+        if not all_keys:
+            raise ValueError("an article needs at least one key")
         prep = prepared or prepare_record(record)
-        row = self._conn.execute("SELECT id, version_count FROM articles WHERE article_id = ?", (article_id,)).fetchone()
-        if row is not None:
-            pk, count = row
-            if self._same_content(pk, prep.digest):
+        known = self._archive.keys.find(all_keys)
+        if known is None:
+            pk = self._insert_article(record, all_keys[0], folder, fetched_at, etag, last_modified)
+            self._versions.add(pk, 1, response_id, fetched_at, prep)
+            self._insert_children(pk, record, prep.fts)
+            outcome: SaveOutcome = "new"
+        else:
+            pk = known.pk
+            self._learn_identity(pk, known.article_id, all_keys)
+            outcome = self._add_content(pk, record, prep, response_id, fetched_at, folder, etag, last_modified)
+        self._archive.keys.attach(pk, all_keys)
+        self._conn.executemany("DELETE FROM frontier WHERE article_id = ?", [(k,) for k in all_keys])
+        return outcome
+
+    def _insert_article(self, record: Article, article_id: str, folder: str | None, fetched_at: str,
+                        etag: str | None, last_modified: str | None) -> int:
+        values = {
+            "article_id": article_id, "url": record.url or record.source, "site": record.site,
+            "category": record.category, "folder": folder, **_record_columns(record), "etag": etag,
+            "last_modified": last_modified, "first_seen": fetched_at, "last_checked": fetched_at,
+            "last_changed": fetched_at, "version_count": 1,
+        }
+        cur = self._conn.execute(
+            f"INSERT INTO articles ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})", tuple(values.values())
+        )
+        return int(cur.lastrowid or 0)
+
+    def _learn_identity(self, pk: int, current: str, keys: Sequence[str]) -> None:
+        """An article known by a weaker key whose 14-digit id is now given takes the id as its name."""
+        if ARTICLE_ID_RE.match(current):
+            return
+        new_id = next((k for k in keys if ARTICLE_ID_RE.match(k)), None)
+        if new_id is not None:
+            self._conn.execute("UPDATE articles SET article_id = ? WHERE id = ?", (new_id, pk))
+
+    def _add_content(self, pk: int, record: Article, prep: PreparedRecord, response_id: int | None,
+                     fetched_at: str, folder: str | None, etag: str | None, last_modified: str | None) -> SaveOutcome:
+        versions = self._conn.execute(
+            "SELECT id, version, fetched_at, content_sha256, record FROM versions WHERE article = ? ORDER BY version",
+            (pk,),
+        ).fetchall()
+        latest = versions[-1] if versions else None
+        # The newest observation of the article: its latest version, or a later check that
+        # found the same content (its time is kept when an older copy of it turns up).
+        seen = self._conn.execute("SELECT last_checked FROM articles WHERE id = ?", (pk,)).fetchone()[0] or ""
+        if latest is None or fetched_at >= max(latest[2], seen):
+            if latest is not None and self._versions.same(latest, prep.digest):
                 self._conn.execute(
-                    "UPDATE articles SET last_checked = ?, removed_at = NULL, etag = coalesce(?, etag),"
-                    " last_modified = coalesce(?, last_modified) WHERE id = ?",
+                    "UPDATE articles SET last_checked = max(last_checked, ?), removed_at = NULL,"
+                    " etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE id = ?",
                     (fetched_at, etag, last_modified, pk),
                 )
                 return "unchanged"
-            outcome: SaveOutcome = "changed"
-            version = count + 1
             self._delete_children(pk)
-        else:
-            outcome, version, pk = "new", 1, None
-        values = {
-            "article_id": article_id,
-            "url": record.url or record.source,
-            "site": record.site,
-            "category": record.category,
-            "folder": folder,
-            **_record_columns(record),
-            "etag": etag,
-            "last_modified": last_modified,
-            "last_checked": fetched_at,
-            "last_changed": fetched_at,
-            "version_count": version,
-        }
-        if pk is None:
-            values["first_seen"] = fetched_at
-            cur = self._conn.execute(
-                f"INSERT INTO articles ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
-                tuple(values.values()),
+            self._conn.execute(
+                f"UPDATE articles SET {', '.join(f'{k} = ?' for k in _CURRENT)}, removed_at = NULL,"
+                " version_count = version_count + 1, url = ?, site = ?, category = ?, folder = coalesce(?, folder),"
+                " etag = ?, last_modified = ?, last_checked = ?, last_changed = ? WHERE id = ?",
+                (*_record_columns(record).values(), record.url or record.source, record.site, record.category, folder,
+                 etag, last_modified, fetched_at, fetched_at, pk),
             )
-            pk = int(cur.lastrowid or 0)
-        else:
-            sets = ", ".join(f"{k} = ?" for k in values)
-            self._conn.execute(f"UPDATE articles SET {sets}, removed_at = NULL WHERE id = ?", (*values.values(), pk))
-        self._conn.execute(
-            "INSERT INTO versions (article, version, response_id, fetched_at, content_sha256, record)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (pk, version, response_id, fetched_at, prep.digest, prep.stored),
-        )
-        self._insert_children(pk, record, prep.fts)
-        self._conn.execute("DELETE FROM frontier WHERE article_id = ?", (article_id,))
-        return outcome
-
-    def _same_content(self, pk: int, digest: str) -> bool:
-        last = self._conn.execute(
-            "SELECT id, content_sha256, record FROM versions WHERE article = ? ORDER BY version DESC LIMIT 1", (pk,)
-        ).fetchone()
-        if last is None:
-            return False
-        if last[1] == digest:
-            return True
-        # A version hashed by an older rule (which counted the page's address) may still
-        # hold the same content: compare by today's rule, and remember it.
-        if content_hash(decode_record(last[2])) == digest:
-            self._conn.execute("UPDATE versions SET content_sha256 = ? WHERE id = ?", (digest, last[0]))
-            return True
-        return False
+            self._versions.add(pk, (latest[1] if latest else 0) + 1, response_id, fetched_at, prep)
+            self._insert_children(pk, record, prep.fts)
+            return "changed"
+        # An older capture arriving later (a web archive's, or a second source's): it joins
+        # the versions in time order and the current record stays the newest.
+        return self._versions.add_older(pk, versions, response_id, fetched_at, prep, seen)
 
     def replace_current(self, article_id: str, record: Article) -> None:
         """Rewrite the current record in place (``reextract``); versions keep what was extracted then."""
@@ -238,6 +321,10 @@ class Articles:
             "INSERT INTO articles_fts (rowid, title, lead, body, captions) VALUES (?, ?, ?, ?, ?)",
             (pk, *(fts or fts_texts(record))),
         )
+
+
+_CURRENT = ("title", "published_at", "date_text", "lead", "body", "captions", "byline", "source_name",
+            "extractor_version")
 
 
 def _record_columns(record: Article) -> dict[str, Any]:

@@ -114,17 +114,52 @@ class Bodies:
     def add_response(
         self, response: Response, kind: str, run_id: int | None = None, *, prepared: PreparedBody | None = None
     ) -> int:
-        """Keep one response (its body once); returns the ``responses`` row id."""
+        """Keep one response (its body once) with where it came from; returns the ``responses`` row id."""
         candidate = kind == "article" and response.status == 200
         digest = self.put(response.body, prepared, dictionary_candidate=candidate) if response.body else None
         cur = self._conn.execute(
             "INSERT INTO responses (run_id, url, kind, method, status, http_version, request_headers,"
-            " headers, body_sha256, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " headers, body_sha256, fetched_at, source, provenance, archive_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 run_id, response.url, kind, "GET", response.status, response.http_version,
                 json.dumps(header_pairs(response.request_headers), ensure_ascii=False),
                 json.dumps(header_pairs(response.headers), ensure_ascii=False),
-                digest, response.fetched_at,
+                digest, response.fetched_at, response.provenance.source,
+                json.dumps(prov, ensure_ascii=False) if (prov := response.provenance.to_dict()).keys() - {"source"} else None,
+                response.provenance.archive_url,
             ),
         )
         return int(cur.lastrowid or 0)
+
+    def answered_gone(self, urls: Sequence[str]) -> set[str]:
+        """Which of ``urls`` answered 404 or 410 when last asked (a link to them is not followed again)."""
+        from .crawl_state import chunked
+
+        out: set[str] = set()
+        for chunk in chunked(list(dict.fromkeys(urls))):
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self._conn.execute(
+                f"SELECT r.url FROM responses r WHERE r.url IN ({marks}) AND r.status IN (404, 410)"
+                " AND r.id = (SELECT max(id) FROM responses WHERE url = r.url)", tuple(chunk)))
+        return out
+
+    def has_capture(self, archive_url: str) -> bool:
+        """Whether a response fetched from this web-archive address is kept (a rerun fetches it not again)."""
+        return self._conn.execute(
+            "SELECT 1 FROM responses WHERE archive_url = ?",
+            (archive_url,),
+        ).fetchone() is not None
+
+    def captures_held(self) -> list[tuple[str, str | None, str]]:
+        """(site address, payload digest as the archive named it, web-archive address) of every
+        kept response that came from a web archive: a rerun lists captures, fetches only new ones."""
+        return [(str(url), digest, str(archive_url)) for url, digest, archive_url in self._conn.execute(
+            "SELECT url, json_extract(provenance, '$.digest'), archive_url FROM responses WHERE archive_url IS NOT NULL"
+        )]
+
+    def has_copy(self, url: str, captured_at: str) -> bool:
+        """Whether a web archive's or a file's copy of ``url`` captured at ``captured_at`` is kept."""
+        return self._conn.execute(
+            "SELECT 1 FROM responses WHERE url = ? AND fetched_at = ? AND source <> 'live' LIMIT 1",
+            (url, captured_at),
+        ).fetchone() is not None

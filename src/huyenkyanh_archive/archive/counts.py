@@ -34,6 +34,10 @@ class ArchiveCounts:
     changed_articles: int
     removed_articles: int
     responses: int
+    responses_by_source: dict[str, int]  # live, wayback, warc: where the kept answers came from
+    versions_by_source: dict[str, int]
+    articles_by_source: dict[str, int]  # articles with at least one version from each source
+    sections: dict[str, int]  # listing, sitemap, feed, page, gone
     raw_bytes: int
     stored_bytes: int
     last_run: RunRow | None
@@ -61,6 +65,15 @@ def count_archive(archive: Archive) -> ArchiveCounts:
         changed_articles=one("SELECT count(*) FROM articles WHERE version_count > 1"),
         removed_articles=one("SELECT count(*) FROM articles WHERE removed_at IS NOT NULL"),
         responses=one("SELECT count(*) FROM responses"),
+        responses_by_source={str(k): int(n) for k, n in read_rows(
+            archive, "SELECT source, count(*) FROM responses GROUP BY source ORDER BY source")},
+        versions_by_source={str(k): int(n) for k, n in read_rows(
+            archive, "SELECT coalesce(r.source, 'live'), count(*) FROM versions v LEFT JOIN responses r"
+                     " ON r.id = v.response_id GROUP BY 1 ORDER BY 1")},
+        articles_by_source={str(k): int(n) for k, n in read_rows(
+            archive, "SELECT coalesce(r.source, 'live'), count(DISTINCT v.article) FROM versions v LEFT JOIN responses r"
+                     " ON r.id = v.response_id GROUP BY 1 ORDER BY 1")},
+        sections=archive.sections.counts(),
         raw_bytes=one("SELECT coalesce(sum(size), 0) FROM blobs"),
         stored_bytes=one("SELECT coalesce(sum(length(data)), 0) FROM blobs"),
         last_run=RunRow(int(run[0][0]), *run[0][1:]) if run else None,

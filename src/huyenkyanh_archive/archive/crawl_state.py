@@ -1,4 +1,4 @@
-"""The crawl's memory across runs: runs, the frontier, folder walks, revisit candidates.
+"""The crawl's memory across runs: runs, the frontier, revisit candidates, assets, the site held.
 
 Small statements the crawler runs; the caller decides the transaction.
 """
@@ -48,7 +48,7 @@ class HeldArticle:
 
 
 class CrawlState:
-    """The ``runs``, ``frontier`` and ``folders`` tables, and the revisit lists."""
+    """The ``runs``, ``frontier``, ``assets`` and ``meta`` tables, and the revisit lists."""
 
     def __init__(self, archive: Archive) -> None:
         self._archive = archive
@@ -128,19 +128,22 @@ class CrawlState:
             "SELECT article_id, url, folder, etag, last_modified FROM articles WHERE removed_at IS NULL"
         ) if r[0] not in seen]
 
-    # -- folder walks ----------------------------------------------------------
-    def folder_state(self, site: str, folder: str) -> str | None:
-        """When the folder's walk last reached its last page (None: never)."""
-        row = self._conn.execute("SELECT complete_at FROM folders WHERE site = ? AND folder = ?", (site, folder)).fetchone()
-        return row[0] if row else None
+    # -- the site an archive holds ---------------------------------------------
+    def site(self) -> str | None:
+        """The address of the site this archive holds (None: a new archive)."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'site'").fetchone()
+        return str(row[0]) if row else None
 
-    def folder_walked(self, site: str, folder: str, pages: int, complete: bool, when: str) -> None:
-        self._conn.execute(
-            "INSERT INTO folders (site, folder, complete_at, last_walked, pages) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (site, folder) DO UPDATE SET last_walked = excluded.last_walked,"
-            " pages = max(pages, excluded.pages), complete_at = coalesce(excluded.complete_at, complete_at)",
-            (site, folder, when if complete else None, when, pages),
-        )
+    def claim_site(self, base_url: str) -> None:
+        self._conn.execute("INSERT INTO meta (key, value) VALUES ('site', ?) ON CONFLICT (key) DO NOTHING", (base_url,))
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row and row[0] is not None else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                           (key, value))
 
     # -- assets ----------------------------------------------------------------
     def has_asset(self, url: str) -> bool:
@@ -156,8 +159,10 @@ class CrawlState:
         )
         return digest
 
-    def link_asset(self, article_id: str, url: str) -> None:
+    def link_asset(self, article_key: str, url: str) -> None:
+        """Link an asset to the article a key names."""
         self._conn.execute(
-            "INSERT OR IGNORE INTO article_assets (article, url) SELECT id, ? FROM articles WHERE article_id = ?",
-            (url, article_id),
+            "INSERT OR IGNORE INTO article_assets (article, url)"
+            " SELECT article, ? FROM article_keys WHERE key = ? AND article IS NOT NULL",
+            (url, article_key),
         )

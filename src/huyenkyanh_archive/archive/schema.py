@@ -277,6 +277,48 @@ CREATE TABLE IF NOT EXISTS office_forms (
 ) WITHOUT ROWID;
 """
 
+# v7: the site as it is. Sections are what the site's menus, sitemaps and feeds name (the
+# profile's folders become seeds: their walks carry over); an article is known by every key
+# its addresses give (the id, or a folder-free key from an id-less address), so learning its
+# id later does not make a second article; a response says which source it came from (the
+# live host, the Wayback Machine, a WARC file) and, for archives, the capture it was.
+_V7 = """
+CREATE TABLE IF NOT EXISTS sections (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    name TEXT,
+    kind TEXT NOT NULL DEFAULT 'listing',
+    found_by TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_walked TEXT,
+    complete_at TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    gone_at TEXT,
+    gone_reason TEXT,
+    etag TEXT,
+    last_modified TEXT
+);
+INSERT OR IGNORE INTO sections (url, name, kind, found_by, first_seen, last_walked, complete_at, pages)
+SELECT '/' || site || '/portal/folder/' || folder, folder, 'listing', 'profile', coalesce(last_walked, ''),
+       last_walked, complete_at, pages FROM folders;
+DROP TABLE folders;
+CREATE TABLE IF NOT EXISTS article_keys (
+    key TEXT PRIMARY KEY,
+    article INTEGER REFERENCES articles(id)
+);
+INSERT OR IGNORE INTO article_keys (key, article) SELECT article_id, id FROM articles;
+CREATE INDEX IF NOT EXISTS article_keys_article ON article_keys(article);
+ALTER TABLE responses ADD COLUMN source TEXT NOT NULL DEFAULT 'live';
+ALTER TABLE responses ADD COLUMN provenance TEXT;
+ALTER TABLE responses ADD COLUMN archive_url TEXT;
+CREATE INDEX IF NOT EXISTS responses_archive_url ON responses(archive_url) WHERE archive_url IS NOT NULL;
+CREATE INDEX IF NOT EXISTS versions_article_time ON versions(article, fetched_at);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(_V1),
     Migration(_V2),
@@ -284,6 +326,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(_V4),
     Migration(_V5, rebuilds=("attendee_days", "people_summaries")),
     Migration(_OFFICES, rebuilds=("office_summaries",)),
+    Migration(_V7),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

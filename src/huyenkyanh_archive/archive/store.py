@@ -6,7 +6,9 @@ own some tables:
 - :attr:`Archive.bodies` (:mod:`.bodies`): ``blobs``, ``blob_dicts``, ``responses``
 - :attr:`Archive.articles` (:mod:`.articles`): ``articles``, ``versions``, the child
   tables, ``articles_fts`` and the person summaries
-- :attr:`Archive.state` (:mod:`.crawl_state`): ``runs``, ``frontier``, ``folders``, assets
+- :attr:`Archive.state` (:mod:`.crawl_state`): ``runs``, ``frontier``, assets, ``meta``
+- :attr:`Archive.keys` (:mod:`.identity`): ``article_keys``, which article a key names
+- :attr:`Archive.sections` (:mod:`.sections`): ``sections``, the site's listings as found
 
 Every article is written in one transaction: a killed process leaves either
 the whole article or none of it. The schema and its migrations are in
@@ -24,6 +26,8 @@ from .articles import Articles
 from .bodies import Bodies
 from .crawl_state import CrawlState
 from .database import connect, needs_upgrade, store_error
+from .identity import ArticleKeys
+from .sections import Sections
 
 __all__ = ["Archive", "open_archive", "open_for_reading"]
 
@@ -50,6 +54,8 @@ class Archive:
         self.bodies = Bodies(self)
         self.articles = Articles(self)
         self.state = CrawlState(self)
+        self.keys = ArticleKeys(self)
+        self.sections = Sections(self)
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:

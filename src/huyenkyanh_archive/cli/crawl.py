@@ -19,27 +19,22 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..crawl.engine import CrawlOptions, CrawlSummary, Event, crawl, reextract
+from ..clock import parse_day
+from ..crawl import CrawlOptions, CrawlSummary, Event, crawl, reextract, resolve_site
 from ..crawl.fetch import DEFAULT_USER_AGENT
-from ..site.profile import load_profile
+from ..errors import QueryError
 from . import app, errors_as_exit, fail, stderr, stdout
 
 DEFAULT_DB = "kyanh-archive.db"
+DEFAULT_WAYBACK = "https://web.archive.org"
 EXIT_PARTIAL = 3
 
 
 def _parse_since(text: str | None) -> date | None:
-    if not text:
-        return None
-    parts = text.strip().split("-")
     try:
-        if len(parts) == 1:
-            return date(int(parts[0]), 1, 1)
-        if len(parts) == 2:
-            return date(int(parts[0]), int(parts[1]), 1)
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        fail(f"--since {text!r}: expected YYYY-MM-DD (or YYYY-MM, YYYY)", 2)
+        return parse_day(text, option="--since")
+    except QueryError as exc:
+        fail(str(exc), 2)
 
 
 class _Progress:
@@ -51,7 +46,7 @@ class _Progress:
         )
         self.task = self.progress.add_task("starting", total=None)
         self.counts = {"new": 0, "changed": 0, "unchanged": 0, "removed": 0, "gone": 0, "failed": 0}
-        self.folders = 0
+        self.sections = 0
         self.pages = 0
         self.retries = 0
         self.started = time.monotonic()
@@ -62,8 +57,8 @@ class _Progress:
             self.counts[d["outcome"]] = self.counts.get(d["outcome"], 0) + 1
         elif event.kind == "listing":
             self.pages += 1
-        elif event.kind == "folder":
-            self.folders += 1
+        elif event.kind == "section":
+            self.sections += 1
         elif event.kind == "retry":
             self.retries += 1
         elif event.kind == "error":
@@ -74,7 +69,7 @@ class _Progress:
         self.progress.update(
             self.task,
             description=(
-                f"folders {self.folders} pages {self.pages} | [green]{c['new']} new[/green] {c['changed']} changed "
+                f"sections {self.sections} pages {self.pages} | [green]{c['new']} new[/green] {c['changed']} changed "
                 f"{c['unchanged']} same {c['removed']} removed [red]{c['failed']} failed[/red] | {rate:.1f}/s"
                 f" | retries {self.retries}"
             ),
@@ -82,10 +77,12 @@ class _Progress:
 
 
 def _summary_line(s: CrawlSummary) -> str:
+    found = ", ".join(f"{n} by {how}" for how, n in sorted(s.sections_found.items(), key=lambda kv: -kv[1]))
+    gone = f", {len(s.sections_gone)} gone" if s.sections_gone else ""
     return (
         f"{s.new} new, {s.changed} changed, {s.unchanged} unchanged, {s.removed} removed, {s.failed} failed"
-        f" ({s.listing_pages} listing pages, {s.listing_failures} failed; {s.requests} requests,"
-        f" {s.retries} retries, {s.elapsed:.1f}s)"
+        f" ({s.sections} sections{f': {found}' if found else ''}{gone}; {s.listing_pages} listing pages,"
+        f" {s.listing_failures} failed; {s.requests} requests, {s.retries} retries, {s.elapsed:.1f}s)"
     )
 
 
@@ -112,10 +109,27 @@ def crawl_cmd(
     retries: Annotated[int, typer.Option("--retries", min=0, help="Retries per request.")] = 5,
     backoff: Annotated[float, typer.Option("--backoff", min=0.0, help="First backoff, seconds (doubles).")] = 1.0,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Read timeout, seconds.")] = 30.0,
+    source: Annotated[str, typer.Option(
+        "--source", help="live: the site itself; wayback: the Wayback Machine's captures of it.")] = "live",
+    wayback_url: Annotated[str, typer.Option(
+        "--wayback-url", help="The web archive (a Wayback-compatible CDX server and replay).")] = DEFAULT_WAYBACK,
+    captured_from: Annotated[str | None, typer.Option(
+        "--from", help="wayback: captures from this time on (yyyy[MM[dd[hhmmss]]]).")] = None,
+    captured_to: Annotated[str | None, typer.Option(
+        "--to", help="wayback: captures up to this time (yyyy[MM[dd[hhmmss]]]).")] = None,
+    cdx_interval: Annotated[float | None, typer.Option(
+        "--cdx-interval", min=0.0, help="wayback: seconds between index requests (default 3).")] = None,
+    replay_interval: Annotated[float | None, typer.Option(
+        "--replay-interval", min=0.0, help="wayback: seconds between capture fetches (default 1).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing but errors (for cron).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON event per line on stdout.")] = False,
 ) -> None:
     """Archive the portal into one SQLite file, or bring the archive up to date."""
+    if source not in ("live", "wayback"):
+        fail(f"--source {source!r}: choose live or wayback", 2)
+    for name, stamp in (("--from", captured_from), ("--to", captured_to)):
+        if stamp is not None and not (stamp.isdigit() and 1 <= len(stamp) <= 14):
+            fail(f"{name} {stamp!r}: give 1 to 14 digits of yyyyMMddhhmmss", 2)
     options = CrawlOptions(
         folders=tuple(folder or ()),
         since=_parse_since(since),
@@ -130,6 +144,12 @@ def crawl_cmd(
         retries=retries,
         backoff_base=backoff,
         read_timeout=timeout,
+        source="wayback" if source == "wayback" else "live",
+        wayback_url=wayback_url.rstrip("/"),
+        wayback_from=captured_from,
+        wayback_to=captured_to,
+        cdx_interval=cdx_interval,
+        replay_interval=replay_interval,
     )
     progress: _Progress | None = None
     events: Callable[[Event], None] | None
@@ -145,14 +165,14 @@ def crawl_cmd(
     else:
         events = None
     with errors_as_exit():
-        profile = load_profile(site)
         if base_url and not base_url.startswith(("http://", "https://")):
             fail(f"--base-url {base_url!r}: give an http:// or https:// address", 2)
+        resolved = resolve_site(site, options.base_url)  # a bad --site fails here, before the lock
         if progress is not None:
             with progress.progress:
-                summary = crawl(db, profile, options, events)
+                summary = crawl(db, resolved, options, events)
         else:
-            summary = crawl(db, profile, options, events)
+            summary = crawl(db, resolved, options, events)
     if not summary.ok:
         first = f"; first: {summary.errors[0]}" if summary.errors else ""
         print(f"kyanh-archive: crawl incomplete: {_summary_line(summary)}{first}", file=sys.stderr)
@@ -169,10 +189,41 @@ def reextract_cmd(
 ) -> None:
     """Re-run the current extractor over every stored raw page (no network)."""
     with errors_as_exit():
-        summary = reextract(db, load_profile(site))
+        summary = reextract(db, resolve_site(site))
     if summary.failed:
         print(f"kyanh-archive: {summary.failed} article(s) could not be re-extracted; first: {summary.errors[0]}",
               file=sys.stderr)
         raise typer.Exit(EXIT_PARTIAL)
     if not quiet:
         stdout.print(f"{db}: {summary.articles} articles re-extracted, {summary.changed} records changed")
+
+
+@app.command("import")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="WARC (.warc, .warc.gz) or WACZ files, read in order.")],
+    db: Annotated[Path, typer.Option("--db", help="The archive file (created if missing).")] = Path(DEFAULT_DB),
+    site: Annotated[
+        str | None, typer.Option("--site", help="Profile name, NAME:SITE, a .toml file or the site's address.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Nothing but errors (for cron).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON event per line on stdout.")] = False,
+) -> None:
+    """Archive the site's articles from WARC/WACZ files (other tools' crawls, web-archive downloads)."""
+    options = CrawlOptions(source="warc", warc_files=tuple(str(f) for f in files), concurrency=2)
+    events: Callable[[Event], None] | None = None
+    if as_json:
+        def print_event(ev: Event) -> None:
+            sys.stdout.write(ev.to_json() + "\n")
+            sys.stdout.flush()
+
+        events = print_event
+    with errors_as_exit():
+        summary = crawl(db, resolve_site(site), options, events)
+    line = (f"{summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, {summary.failed} failed"
+            f" ({summary.captures} article records read, {summary.captures_skipped} other or known records skipped)")
+    if not summary.ok:
+        first = f"; first: {summary.errors[0]}" if summary.errors else ""
+        print(f"kyanh-archive: import incomplete: {line}{first}", file=sys.stderr)
+        raise typer.Exit(EXIT_PARTIAL)
+    if not quiet and not as_json:
+        stdout.print(f"[bold]{db}[/bold]: {line}")

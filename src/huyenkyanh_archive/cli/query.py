@@ -220,6 +220,11 @@ def stats_cmd(db: DbOpt = Path(DEFAULT_DB), as_json: JsonOpt = False) -> None:
     table.add_row("versions", f"{s.versions} ({s.changed_articles} articles changed since first seen)")
     table.add_row("removed articles", str(s.removed_articles))
     table.add_row("responses kept", f"{s.responses} ({s.raw_bytes / 1e6:.1f} MB raw, {s.stored_bytes / 1e6:.1f} MB stored)")
+    table.add_row("by source", ", ".join(
+        f"{escape(k)}: {s.articles_by_source.get(k, 0)} articles, {s.versions_by_source.get(k, 0)} versions, {n} responses"
+        for k, n in s.responses_by_source.items())
+        or "-")
+    table.add_row("sections", ", ".join(f"{k}: {n}" for k, n in s.sections.items() if n) or "-")
     if s.last_crawl:
         c = s.last_crawl
         shown = ("new", "changed", "unchanged", "removed", "failed", "requests")

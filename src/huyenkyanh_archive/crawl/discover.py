@@ -1,43 +1,86 @@
-"""Listing pages: the article links, their dates and the next page, via the profile's selectors.
+"""Reading a site's pages for what they link: listed articles, sections, the next page, feeds, sitemaps.
 
-Pure functions of (bytes, URL, profile), like the extractor: the crawler
-fetches, this module reads.
+Pure functions of (bytes, URL, site), like the extractor: the crawl fetches,
+this module reads. The rules are the site's, not a list's:
+
+- **listed articles** are links whose address is an article of the site
+  (any generation's address form; for a site known only by its address, an
+  article-shaped address or a link in an item's heading) outside the page's
+  chrome (menus, header, footer, sidebars), or inside the profile's listing
+  markup where it has one;
+- **section candidates** are the site's other pages that the menus
+  (nested sub-menus too) and breadcrumbs link, and any link in a profile's
+  section address form;
+- **the next page** is a ``rel=next`` link, a pager link saying "Sau",
+  "Trang sau", "Tiếp", "»", or the link to page N+1 (``?page=N``,
+  ``/page/N/``, ``/N.html``);
+- **feeds** are the RSS/Atom ``<link rel="alternate">`` of the page.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
+import zlib
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..site.profile import Profile
-from ..site.urls import ArticleRef, absolute, is_on_site, parse_article_url, strip_tracking
+from ..site.site import Site
+from ..site.urls import ArticleRef, absolute, parse_article_url, strip_tracking
+
+__all__ = ["Listing", "ListedArticle", "SectionLink", "SitemapDoc", "asset_urls", "decode_page", "read_feed",
+           "read_page", "read_sitemap", "section_key", "sitemaps_in_robots"]
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_NEXT_WORDS = ("sau", "tiếp", "next", "»", "›", ">")
+_NEXT_WORDS = ("sau", "tiếp", "tiep", "next", "»", "›", "older")
+_CHROME = ("nav", "header", "footer", "aside")
+_CHROME_WORDS = re.compile(r"menu|nav|header|footer|sidebar|side-bar|breadcrumb|widget|banner|topbar|bottom|mega",
+                           re.I)
+_MENU_WORDS = re.compile(r"menu|nav|mega|dropdown|sub", re.I)
+_ITEM_CONTEXT = ("h1", "h2", "h3", "h4", "article")
+_ITEM_WORDS = re.compile(r"title|entry|post|news|item|tin|bai", re.I)
+_PAGE_PARAMS = ("page", "trang", "paged", "pg")
+_WP_PAGE = re.compile(r"/page/\d+/?$")
+_NUMBERED_PAGE = re.compile(r"/\d{1,5}\.html?$", re.I)  # the old portal's /<folder>/N.html pages
+_MAX_LINKS = 20_000  # a page with more links than this is read only that far
 
 
-@dataclass(slots=True)
-class ListingItem:
+@dataclass(frozen=True, slots=True)
+class ListedArticle:
     ref: ArticleRef
     date: str | None = None  # ISO yyyy-mm-dd as the listing prints it
 
 
+@dataclass(frozen=True, slots=True)
+class SectionLink:
+    url: str  # canonical address on the site
+    text: str
+    via: str  # "menu" (a menu or breadcrumb) or "listing" (a section address form elsewhere)
+
+
 @dataclass(slots=True)
 class Listing:
-    items: list[ListingItem] = field(default_factory=list)
+    """What one HTML page of the site links."""
+
+    articles: list[ListedArticle] = field(default_factory=list)
+    sections: list[SectionLink] = field(default_factory=list)
     next_url: str | None = None
+    feeds: list[str] = field(default_factory=list)
 
 
-def folder_url(profile: Profile, folder: str, page: int = 1) -> str:
-    if page <= 1:
-        return profile.url_for("folder", folder=folder)
-    return profile.url_for("folder_page", folder=folder, page=page)
+@dataclass(slots=True)
+class SitemapDoc:
+    """What a sitemap (or sitemap index) lists."""
+
+    articles: list[ArticleRef] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    pages: int = 0  # other addresses it lists (not articles)
 
 
-def _decode(body: bytes) -> str:
+def decode_page(body: bytes) -> str:
+    """Text of a page for link reading: the declared charset, else UTF-8, errors replaced."""
     head = body[:2048].lower()
     m = re.search(rb"charset=[\"']?([a-z0-9_-]+)", head)
     if m:
@@ -58,60 +101,268 @@ def _date(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def parse_listing(body: bytes, url: str, profile: Profile) -> Listing:
-    """The articles a folder page lists (in page order, once each) and its next page."""
-    tree = LexborHTMLParser(_decode(body))
-    sel = profile.selectors
-    out = Listing()
-    seen: set[str] = set()
+def _item_date(link: LexborNode) -> str | None:
+    """The date a listing prints beside an article link: in the link's parent, or in the
+    item around it (the date often follows the title's heading), never in a container
+    that holds other items' links."""
+    node = link.parent
+    for _ in range(3):
+        if node is None:
+            return None
+        found = _date(node.text(separator=" ")[:300])
+        if found:
+            return found
+        node = node.parent
+        if node is not None and len(node.css("a[href]")) > 3:
+            return None  # the list itself: a date there belongs to another item
+    return None
 
-    def add(href: str | None, context_text: str) -> None:
-        target = absolute(href or "", url)
-        if target is None:
-            return
-        ref = parse_article_url(strip_tracking(target), profile)
-        if ref is None or ref.article_id in seen:
-            return
-        seen.add(ref.article_id)
-        out.items.append(ListingItem(ref, _date(context_text)))
 
-    item_sel = sel.get("listing_item")
-    if item_sel:
-        link_sel = sel.get("listing_link") or "a[href]"
-        for node in tree.css(item_sel):
-            links = node.css(link_sel) or node.css("a[href]")
-            for a in links:
-                add(a.attributes.get("href"), node.text(separator=" "))
-    else:
-        # A profile without listing markup: every article link in the page (or its listing_root);
-        # an empty page of a profile that has the markup must not fall back to the sidebar.
-        root = tree.css_first(sel.get("listing_root", "")) if sel.get("listing_root") else None
-        for a in (root or tree).css("a[href]"):
-            add(a.attributes.get("href"), a.text())
+def section_key(url: str) -> str:
+    """A section's identity: its first page's path and query on the site, page numbers dropped."""
+    parts = urlsplit(url)
+    path = _NUMBERED_PAGE.sub("", _WP_PAGE.sub("/", parts.path)) or "/"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _PAGE_PARAMS])
+    path = path.rstrip("/") or "/"
+    return path + (f"?{query}" if query else "")
 
-    out.next_url = _next(tree, url, profile)
+
+def _marked(tree: LexborHTMLParser, selector: str) -> set[int]:
+    """mem_ids of the links inside the elements ``selector`` matches."""
+    out: set[int] = set()
+    try:
+        nodes = tree.css(selector)
+    except (ValueError, SyntaxError):
+        return out
+    for node in nodes:
+        out.update(a.mem_id for a in node.css("a[href]"))
     return out
 
 
-def _next(tree: LexborHTMLParser, url: str, profile: Profile) -> str | None:
+def _chrome_links(tree: LexborHTMLParser) -> tuple[set[int], set[int]]:
+    """(links in the page's chrome, links in its menus and breadcrumbs)."""
+    chrome: set[int] = set()
+    menus: set[int] = set()
+    for node in tree.css("nav, header, footer, aside, [class], [id]"):
+        tag = node.tag
+        attrs = node.attributes
+        words = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+        if tag in _CHROME or _CHROME_WORDS.search(words):
+            ids = {a.mem_id for a in node.css("a[href]")}
+            chrome |= ids
+            if tag == "nav" or _MENU_WORDS.search(words) or "breadcrumb" in words.lower():
+                menus |= ids
+    return chrome, menus
+
+
+def _in_item_heading(node: LexborNode) -> bool:
+    """A link in a heading, an <article>, or an element named like a news item's title."""
+    parent = node.parent
+    for _ in range(4):
+        if parent is None:
+            return False
+        if parent.tag in _ITEM_CONTEXT:
+            return True
+        if _ITEM_WORDS.search(parent.attributes.get("class") or ""):
+            return True
+        parent = parent.parent
+    return False
+
+
+def read_page(body: bytes, url: str, site: Site, *, text: str | None = None) -> Listing:
+    """The articles, sections, next page and feeds an HTML page of the site links."""
+    tree = LexborHTMLParser(text if text is not None else decode_page(body))
+    profile = site.profile_for(url)
     sel = profile.selectors
-    candidates = []
-    if sel.get("pager_next"):
-        candidates += [a.attributes.get("href") for a in tree.css(sel["pager_next"])]
-    if not candidates and sel.get("pager"):
-        for a in tree.css(sel["pager"]):
-            text = (a.text() or "").strip().lower()
-            if text and any(w in text for w in _NEXT_WORDS):
-                candidates.append(a.attributes.get("href"))
-    if not candidates:
-        for a in tree.css('a[rel="next"], link[rel="next"]'):
+    out = Listing()
+    chrome, menus = _chrome_links(tree)
+    listed = _marked(tree, sel["listing_item"]) if sel.get("listing_item") else set()
+    seen_articles: set[str] = set()
+    seen_sections: set[str] = set()
+    page_key = section_key(site.canonical(url))
+    # Article links in the chrome (not in menus), kept for a page whose whole content
+    # sits in an element named like chrome ("content-sidebar-wrap").
+    chrome_articles: list[ListedArticle] = []
+    for i, a in enumerate(tree.css("a[href]")):
+        if i >= _MAX_LINKS:
+            break
+        target = absolute(a.attributes.get("href") or "", url)
+        if target is None or not site.on_site(target):
+            continue
+        target = strip_tracking(target)
+        ref = site.article(target)
+        in_chrome = a.mem_id in chrome
+        if ref is None and site.generic and not in_chrome and _in_item_heading(a):
+            ref = parse_article_url(site.canonical(target), profile, assume_article=True)
+        if ref is not None:
+            # In listing markup when the profile has it, otherwise anywhere outside the chrome.
+            if ref.key in seen_articles:
+                continue
+            item = ListedArticle(ref, _item_date(a))
+            if a.mem_id in listed if listed else not in_chrome:
+                seen_articles.add(ref.key)
+                out.articles.append(item)
+            elif not listed and a.mem_id not in menus:
+                chrome_articles.append(item)
+            continue
+        canonical = site.canonical(target)
+        key = section_key(canonical)
+        if key == page_key or key in seen_sections or _not_a_page(canonical):
+            continue
+        if a.mem_id in menus:
+            seen_sections.add(key)
+            out.sections.append(SectionLink(canonical, (a.text() or "").strip()[:200], "menu"))
+        elif site.section(canonical) is not None:
+            seen_sections.add(key)
+            out.sections.append(SectionLink(canonical, (a.text() or "").strip()[:200], "listing"))
+    if not out.articles and len({c.ref.key for c in chrome_articles}) >= 3:
+        out.articles = list({c.ref.key: c for c in chrome_articles}.values())
+    out.next_url = _next(tree, url, site)
+    for link in tree.css('link[rel="alternate"]'):
+        kind = (link.attributes.get("type") or "").lower()
+        if "rss" in kind or "atom" in kind:
+            target = absolute(link.attributes.get("href") or "", url)
+            if target and site.on_site(target):
+                out.feeds.append(site.canonical(target))
+    return out
+
+
+_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|ico|bmp|pdf|docx?|xlsx?|pptx?|zip|rar|7z|css|js|mp[34]|avi|mov)$", re.I)
+
+
+def _not_a_page(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return bool(_FILE.search(path)) or "/search" in path or "/tim-kiem" in path or "/login" in path
+
+
+def _page_number(url: str) -> int:
+    parts = urlsplit(url)
+    for k, v in parse_qsl(parts.query):
+        if k.lower() in _PAGE_PARAMS and v.isdigit():
+            return int(v)
+    m = re.search(r"/page/(\d+)/?$", parts.path) or re.search(r"/(\d{1,5})\.html?$", parts.path)
+    return int(m.group(1)) if m else 1
+
+
+def _next(tree: LexborHTMLParser, url: str, site: Site) -> str | None:
+    """The listing's next page: an explicit next link, else the link to page N+1 of this section."""
+    sel = site.profile_for(url).selectors
+    candidates: list[str | None] = []
+    for selector in (sel.get("pager_next"), 'a[rel="next"], link[rel="next"]'):
+        if selector:
+            try:
+                candidates += [a.attributes.get("href") for a in tree.css(selector)]
+            except (ValueError, SyntaxError):
+                pass
+    pager_links = []
+    try:
+        pager_links = tree.css(sel["pager"]) if sel.get("pager") else []
+    except (ValueError, SyntaxError):
+        pager_links = []
+    for a in pager_links or tree.css(".pager a, .pagination a, .paging a, .page-numbers, .phantrang a, nav a"):
+        text = (a.text() or "").strip().lower()
+        label = (a.attributes.get("aria-label") or a.attributes.get("title") or "").lower()
+        if any(w in text for w in _NEXT_WORDS) or any(w in label for w in ("next", "sau", "tiếp")):
             candidates.append(a.attributes.get("href"))
+    here = site.canonical(url)
+    key = section_key(here)
     for href in candidates:
         target = absolute(href or "", url)
-        if target and target != url:
-            return target
+        if target and site.on_site(target) and site.canonical(target) != here:
+            return site.canonical(target)
+    # No next link: the numbered link to page N+1 of the same section.
+    want = _page_number(here) + 1
+    for a in tree.css("a[href]"):
+        target = absolute(a.attributes.get("href") or "", url)
+        if not target or not site.on_site(target):
+            continue
+        canonical = site.canonical(target)
+        if _page_number(canonical) == want and _same_section(canonical, key, site):
+            return canonical
     return None
 
+
+def _same_section(url: str, key: str, site: Site) -> bool:
+    if section_key(url) == key:
+        return True
+    ref = site.section(url)
+    return ref is not None and section_key(ref.first_page) == key
+
+
+# -- sitemaps, feeds, robots.txt --------------------------------------------------
+
+_LOC = re.compile(r"<loc>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</loc>", re.I | re.S)
+_SITEMAP_INDEX = re.compile(r"<sitemapindex\b", re.I)
+_POSTS = re.compile(r"post|news|article|tin|bai|item", re.I)
+_MAX_SITEMAP = 50 * 1024 * 1024
+
+
+def _ungzip(body: bytes) -> bytes:
+    if body[:2] != b"\x1f\x8b":
+        return body
+    try:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return d.decompress(body, _MAX_SITEMAP)
+    except (zlib.error, gzip.BadGzipFile):
+        return b""
+
+
+def read_sitemap(body: bytes, url: str, site: Site) -> SitemapDoc:
+    """The article addresses (and child sitemaps) a sitemap lists."""
+    text = _ungzip(body).decode("utf-8", "replace")
+    out = SitemapDoc()
+    is_index = bool(_SITEMAP_INDEX.search(text[:4096]))
+    posts = bool(_POSTS.search(urlsplit(url).path.rsplit("/", 1)[-1]))
+    for raw in _LOC.findall(text):
+        loc = absolute(_unescape(raw.strip()), url)
+        if loc is None or not site.on_site(loc):
+            continue
+        if is_index:
+            out.sitemaps.append(site.canonical(loc))
+            continue
+        ref = site.article(loc)
+        if ref is None and site.generic and posts:
+            ref = parse_article_url(site.canonical(loc), site.profile_for(loc), assume_article=True)
+        if ref is not None:
+            out.articles.append(ref)
+        else:
+            out.pages += 1
+    return out
+
+
+_ITEM_LINK = re.compile(
+    r"<item\b.*?<link>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</link>|<entry\b.*?<link\b[^>]*href=[\"']([^\"']+)", re.I | re.S
+)
+
+
+def read_feed(body: bytes, url: str, site: Site) -> list[ArticleRef]:
+    """The articles an RSS or Atom feed lists (its items are posts: trusted as articles)."""
+    text = body.decode("utf-8", "replace")
+    out: list[ArticleRef] = []
+    seen: set[str] = set()
+    for rss, atom in _ITEM_LINK.findall(text):
+        loc = absolute(_unescape((rss or atom).strip()), url)
+        if loc is None or not site.on_site(loc):
+            continue
+        ref = site.article(loc)
+        if ref is None and site.generic:
+            ref = parse_article_url(site.canonical(loc), site.profile_for(loc), assume_article=True)
+        if ref is not None and ref.key not in seen:
+            seen.add(ref.key)
+            out.append(ref)
+    return out
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'")
+
+
+def sitemaps_in_robots(text: str) -> list[str]:
+    """``Sitemap:`` lines of a robots.txt."""
+    return [line.split(":", 1)[1].strip() for line in text.splitlines() if line.lower().startswith("sitemap:")]
+
+
+# -- assets ----------------------------------------------------------------------
 
 ASSET_EXTENSIONS = (
     ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp",
@@ -119,23 +370,29 @@ ASSET_EXTENSIONS = (
 )
 
 
-def asset_urls(body: bytes, url: str, profile: Profile) -> list[str]:
+def asset_urls(body: bytes, url: str, site: Site) -> list[str]:
     """Images and attachments an article links from its content, on the site, once each."""
-    tree = LexborHTMLParser(_decode(body))
-    content_sel = profile.selectors.get("content")
-    root = (tree.css_first(content_sel) if content_sel else None) or tree.body or tree.root
+    tree = LexborHTMLParser(decode_page(body))
+    content_sel = site.profile_for(url).selectors.get("content")
+    root = None
+    if content_sel:
+        try:
+            root = tree.css_first(content_sel)
+        except (ValueError, SyntaxError):
+            root = None
+    root = root or tree.body or tree.root
     out: list[str] = []
     if root is None:
         return out
     for node in root.css("img[src], a[href]"):
         href = node.attributes.get("src") if node.tag == "img" else node.attributes.get("href")
         target = absolute(href or "", url)
-        if target is None or not is_on_site(target, profile):
+        if target is None or not site.on_site(target):
             continue
-        path = urlsplit(target).path.lower()
-        if node.tag == "a" and not path.endswith(ASSET_EXTENSIONS):
+        parts = urlsplit(target)
+        if node.tag == "a" and not parts.path.lower().endswith(ASSET_EXTENSIONS):
             continue
-        canonical = profile.base_url + urlsplit(target).path + (f"?{urlsplit(target).query}" if urlsplit(target).query else "")
+        canonical = site.canonical(urlunsplit(("http", "x", parts.path, parts.query, "")))
         if canonical not in out:
             out.append(canonical)
     return out

@@ -22,7 +22,7 @@ import random
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -206,22 +206,25 @@ class Fetcher:
 
     def __init__(
         self,
-        profile: Profile,
+        base_url: str,
         options: FetchOptions | None = None,
         *,
+        hosts: Iterable[str] = (),
         on_event: Callable[[FetchEvent], None] | None = None,
         stop: threading.Event | None = None,
         seed: int | None = None,
     ) -> None:
-        self.profile = profile
+        """``base_url`` is where requests go; ``hosts`` the other (bare) hosts of the same
+        site, whose addresses are fetched from ``base_url``."""
+        self.base_url = base_url.rstrip("/")
         self.options = options or FetchOptions()
         self.on_event = on_event
         self.stop = stop or threading.Event()
         self._random = random.Random(seed)
-        base = urlsplit(profile.base_url)
+        base = urlsplit(self.base_url)
         self._base_host = (base.hostname or "").lower()
         self._base_port = base.port
-        self._hosts = site_hosts(profile)
+        self._hosts = {bare_host(self._base_host)} | {bare_host(h) for h in hosts}
         self._gate = _HostGate(self.options.concurrency, self.options.delay)
         self._robots: RobotFileParser | None = None
         self._stats_lock = threading.Lock()
@@ -237,6 +240,11 @@ class Fetcher:
             limits=httpx.Limits(max_connections=max(1, o.concurrency), max_keepalive_connections=max(1, o.concurrency)),
             headers={"User-Agent": o.user_agent, "Accept-Encoding": "gzip, deflate", "Accept": "*/*"},
         )
+
+    @classmethod
+    def for_profile(cls, profile: Profile, options: FetchOptions | None = None, **kwargs: Any) -> Fetcher:
+        """A fetcher of a profile's site, at the profile's address."""
+        return cls(profile.base_url, options, hosts=site_hosts(profile), **kwargs)
 
     # -- lifecycle ---------------------------------------------------------
     def close(self) -> None:
@@ -272,16 +280,16 @@ class Fetcher:
         parts = urlsplit(url)
         if (parts.hostname or "").lower() == self._base_host:
             return url
-        base = urlsplit(self.profile.base_url)
+        base = urlsplit(self.base_url)
         return f"{base.scheme}://{base.netloc}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
 
     # -- robots.txt --------------------------------------------------------
-    def load_robots(self) -> FetchResult | None:
+    def load_robots(self, *, patience: int = 1) -> FetchResult | None:
         """Fetch and apply robots.txt. Returns its response (None if it could not be fetched)."""
         if not self.options.respect_robots:
             return None
-        url = self.profile.base_url.rstrip("/") + "/robots.txt"
-        result = self._get(url, kind="robots", check_robots=False)
+        url = self.base_url + "/robots.txt"
+        result = self._get(url, check_robots=False, patience=patience)
         parser = RobotFileParser(url)
         if result.status == 200:
             text = result.body.decode("utf-8", "replace")
@@ -309,15 +317,18 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         max_bytes: int | None = None,
+        patience: int = 1,
     ) -> FetchResult:
         """GET ``url`` (moved onto the fetch address), following on-site redirects.
 
         Returns any final response, including 304 and 4xx. Raises
-        :class:`FetchError` subclasses for refused or failed fetches.
+        :class:`FetchError` subclasses for refused or failed fetches. ``patience``
+        multiplies the retries and the backoff (the end-of-run round is patient).
         """
         if not self.on_site(url):
             raise OffSiteError(f"{url}: off-site address refused")
-        return self._get(self.site_url(url), etag=etag, last_modified=last_modified, max_bytes=max_bytes)
+        return self._get(self.site_url(url), etag=etag, last_modified=last_modified, max_bytes=max_bytes,
+                         patience=patience)
 
     def _get(
         self,
@@ -326,8 +337,8 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         max_bytes: int | None = None,
-        kind: str = "page",
         check_robots: bool = True,
+        patience: int = 1,
     ) -> FetchResult:
         seen: list[str] = []
         redirects: list[FetchResult] = []
@@ -342,7 +353,7 @@ class Fetcher:
                 headers["If-None-Match"] = etag
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
-            result = self._attempts(current, headers, max_bytes or self.options.max_body)
+            result = self._attempts(current, headers, max_bytes or self.options.max_body, max(1, patience))
             if result.status not in REDIRECT_STATUSES:
                 result.requested_url = url
                 result.redirects = redirects
@@ -362,7 +373,7 @@ class Fetcher:
                 raise FetchError(f"{url}: more than {self.options.max_redirects} redirects")
             current = target
 
-    def _attempts(self, url: str, headers: dict[str, str], cap: int) -> FetchResult:
+    def _attempts(self, url: str, headers: dict[str, str], cap: int, patience: int = 1) -> FetchResult:
         o = self.options
         attempt = 0
         while True:
@@ -384,11 +395,11 @@ class Fetcher:
                 reason, retry_after = f"timeout ({type(exc).__name__})", None
             except httpx.TransportError as exc:
                 reason, retry_after = f"{type(exc).__name__}: {exc}", None
-            if attempt > o.retries:
+            if attempt > o.retries * patience:
                 raise RetriesExhaustedError(f"{url}: failed after {attempt} attempts ({reason})")
             if retry_after is not None and retry_after > o.max_retry_after:
                 raise RetriesExhaustedError(f"{url}: server asks to wait {retry_after:.0f}s ({reason}); try later")
-            backoff = min(o.backoff_max, o.backoff_base * 2 ** (attempt - 1))
+            backoff = min(o.backoff_max, o.backoff_base * patience * 2 ** (attempt - 1))
             wait = self._random.uniform(backoff / 2, backoff)
             if retry_after is not None:
                 wait = max(wait, retry_after)  # never undercut the server's own figure

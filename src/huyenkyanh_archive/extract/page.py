@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..record import Image, RelatedLink
-from ..site.profile import Profile
+from ..site.profile import Profile, generations
 from ..site.urls import absolute, is_on_site, parse_article_url
 from ..vietnamese import fold
 from .content import RELATED_RE, densest_root, find_content
@@ -70,12 +70,14 @@ def _resolve_url(url: str | None, meta: PageMeta, profile: Profile) -> tuple[str
     candidates = [u for u in (url, meta.get("og:url"), meta.canonical) if u]
     for cand in candidates:
         full = absolute(cand, cand if not url else url) or cand
-        try:
-            ref = parse_article_url(full, profile)
-        except ValueError:
-            ref = None
-        if ref is not None:
-            return ref.url, ref.article_id, url or ref.url
+        for generation in generations(profile):  # an address of the site's newer software is still its article
+            try:
+                ref = parse_article_url(full, generation)
+            except ValueError:
+                ref = None
+            if ref is not None:
+                # The 14-digit id when the address gives one, else the key the archive files it under.
+                return ref.url, ref.article_id or ref.key, url or ref.url
     chosen: str | None = None
     for cand in candidates:
         resolved = absolute(cand, url or cand)

@@ -25,6 +25,9 @@ def stats(archive: Archive) -> Stats:
     return Stats(
         articles=c.articles, by_year=c.by_year, by_folder=c.by_folder, people=c.people,
         attendee_rows=c.attendee_rows, versions=c.versions, changed_articles=c.changed_articles,
-        removed_articles=c.removed_articles, responses=c.responses, raw_bytes=c.raw_bytes,
+        removed_articles=c.removed_articles, responses=c.responses,
+        responses_by_source=c.responses_by_source, versions_by_source=c.versions_by_source,
+        articles_by_source=c.articles_by_source, sections=c.sections,
+        raw_bytes=c.raw_bytes,
         stored_bytes=c.stored_bytes, last_crawl=last,
     )

@@ -127,6 +127,10 @@ class Stats(_Dict):
     changed_articles: int
     removed_articles: int
     responses: int
+    responses_by_source: dict[str, int]
+    versions_by_source: dict[str, int]
+    articles_by_source: dict[str, int]
+    sections: dict[str, int]
     raw_bytes: int
     stored_bytes: int
     last_crawl: LastCrawl | None

@@ -1,26 +1,101 @@
-"""Addresses: canonical forms, article identity, staying on the site.
+"""Addresses: canonical forms, article identity keys, staying on the site.
 
-The same article reached under two folders, over https, with ``www.``, a
-trailing slash or tracking parameters is one article: its identity is the
-portal's id, and :func:`parse_article_url` gives it.
+**The identity rule.** An article is known by *keys*, read from its address
+(and, once fetched, from the page's canonical, ``og:url``, print and share
+links: :mod:`.page_ids`):
+
+- the portal's 14-digit id (``20230203143649``) wherever an address or the
+  page gives it: this is the strongest key;
+- otherwise a key from the address that names no folder or host:
+  ``read:news/<slug>`` for the old platform's id-less addresses,
+  ``tin-bai:<n>`` for the newer software (any ``/vi``, ``/en`` prefix, any
+  section, any trailing slug), ``bai-viet:<slug>``, and ``path:/<path>`` for
+  a site known only by its address;
+- the same article reached under two folders, over ``https``, with
+  ``www.``, the old host, a trailing slash or tracking parameters has the
+  same keys.
+
+A 14-digit id decides: two addresses with different ids are two articles
+even when their slugs are the same (portals reuse titles year after year).
+A key without an id matches an article known by it that has no id yet, and
+an id-less address matches any article its key names.
+
+Keys are matched across forms: an id-form address also gives the slug key,
+so an article first archived from its id-less address is found again when a
+listing later links it with its id, and the id is then learned, not a second
+article made (the archive keeps every key of an article: ``article_keys``).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from .profile import Profile
 
+__all__ = ["ARTICLE_ID_RE", "ArticleRef", "KeyIndex", "names_known", "absolute", "bare_host", "is_on_site", "is_private_address",
+           "looks_like_article_path", "parse_article_url", "path_key", "site_hosts", "strip_tracking"]
+
 _TRACKING_PREFIXES = ("utm_", "fb", "gclid", "mc_", "_ga", "zarsrc", "gidzl")
+ARTICLE_ID_RE = re.compile(r"^\d{14}$")
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleRef:
-    article_id: str
-    folder: str | None
-    url: str  # canonical: the profile's host and scheme, no query, no trailing slash
+    """What an address says of an article."""
+
+    key: str  # the strongest identity key
+    keys: tuple[str, ...]  # every key the address gives, strongest first
+    folder: str | None  # the folder or section the address names (a hint, not identity)
+    url: str  # canonical: the site's own host and scheme, no tracking, no trailing slash
+    profile: str = ""  # the profile (software generation) whose address form matched
+
+    @property
+    def article_id(self) -> str | None:
+        """The portal's 14-digit id, when the address carries it."""
+        return next((k for k in self.keys if ARTICLE_ID_RE.match(k)), None)
+
+
+def names_known(keys: Iterable[str], owner_has_id: Callable[[str], bool | None]) -> bool:
+    """Whether ``keys`` (one article's, strongest first) name an article already known.
+
+    ``owner_has_id(key)`` says whether the known article a key points to has a
+    14-digit id (``None``: no known article has that key). An id-bearing address
+    is known by its id, or by a weaker key of an article still without one; an
+    id-less address by any of its keys.
+    """
+    keys = tuple(keys)
+    ids = [k for k in keys if ARTICLE_ID_RE.match(k)]
+    if any(owner_has_id(k) is not None for k in ids):
+        return True
+    for key in keys:
+        if ARTICLE_ID_RE.match(key):
+            continue
+        has_id = owner_has_id(key)
+        if has_id is not None and (not ids or not has_id):
+            return True
+    return False
+
+
+class KeyIndex:
+    """Keys of the articles seen so far (in one run), matched by :func:`names_known`."""
+
+    __slots__ = ("_owner_has_id",)
+
+    def __init__(self) -> None:
+        self._owner_has_id: dict[str, bool] = {}
+
+    def add(self, keys: Iterable[str]) -> None:
+        keys = tuple(keys)
+        has_id = any(ARTICLE_ID_RE.match(k) for k in keys)
+        for key in keys:
+            self._owner_has_id[key] = self._owner_has_id.get(key, False) or has_id
+
+    def names(self, keys: Iterable[str]) -> bool:
+        return names_known(keys, self._owner_has_id.get)
 
 
 def bare_host(host: str | None) -> str:
@@ -71,18 +146,77 @@ def absolute(href: str, base: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
-def parse_article_url(url: str, profile: Profile) -> ArticleRef | None:
-    """The article an address points to, or None when it is no article of this site."""
+def parse_article_url(url: str, profile: Profile, *, assume_article: bool = False) -> ArticleRef | None:
+    """The article an address points to, or None when it is no article of this site.
+
+    ``assume_article``: for a site known only by its address, an address that a
+    feed, a post sitemap or an item's heading gives as an article is one, whatever its shape.
+    """
     if not is_on_site(url, profile):
         return None
-    path = urlsplit(url).path
-    m = profile.article_re.match(path)
-    if m:
+    parts = urlsplit(url)
+    path = parts.path
+    for form in profile.article_forms:
+        m = form.pattern.match(path)
+        if not m:
+            continue
         groups = m.groupdict()
-        canonical = profile.base_url + path.rstrip("/")
-        return ArticleRef(groups["id"], groups.get("folder"), canonical)
-    if profile.article_alt_re is not None:
-        m = profile.article_alt_re.match(path)
-        if m:
-            return ArticleRef(m.group("id"), m.groupdict().get("folder"), profile.base_url + path.rstrip("/"))
+        if groups.get("site") is not None and groups["site"] != profile.site:
+            continue  # another portal of the same platform on this host
+        keys = form.keys_for(groups)
+        if not keys:
+            continue
+        folder = groups.get("section") or groups.get("folder")
+        return ArticleRef(keys[0], keys, folder, profile.base_url + path.rstrip("/"), profile.name)
+    if profile.generic and (assume_article or looks_like_article_path(path, parts.query)) and path.strip("/"):
+        key = path_key(path, parts.query)
+        query = _id_query(parts.query)
+        return ArticleRef(key, (key,), None, profile.base_url + (path.rstrip("/") or "/") + (f"?{query}" if query else ""),
+                          profile.name)
     return None
+
+
+# -- addresses of a site known only by its address ---------------------------------
+
+# Path segments that name listings, feeds and the site's machinery, never one article.
+_NOT_ARTICLE_SEGMENTS = frozenset({
+    "category", "categories", "chuyen-muc", "chuyenmuc", "danh-muc", "danhmuc", "tag", "tags", "the", "chu-de",
+    "author", "tac-gia", "page", "trang", "feed", "rss", "atom", "search", "tim-kiem", "timkiem", "lien-he",
+    "contact", "gioi-thieu", "about", "sitemap", "wp-content", "wp-admin", "wp-includes", "wp-json", "login",
+    "dang-nhap", "folder", "comments", "amp", "print", "in-bai", "share", "lich-cong-tac", "so-do-website",
+})
+_FILE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|ico|bmp|pdf|docx?|xlsx?|pptx?|zip|rar|7z|css|js|xml|json|txt|mp[34]|avi|mov)$", re.I)
+_PAGE_EXT = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$", re.I)
+_ID_PARAMS = ("p", "id", "newsid", "news_id", "articleid", "article_id", "itemid", "postid", "tin", "baiviet")
+
+
+def _id_query(query: str) -> str:
+    """The parameters of a query that identify a page (``?p=123``), sorted."""
+    kept = sorted((k.lower(), v) for k, v in parse_qsl(query) if k.lower() in _ID_PARAMS and v.isdigit())
+    return urlencode(kept)
+
+
+def looks_like_article_path(path: str, query: str = "") -> bool:
+    """The shape of one article's address on a site with no profile: a long slug
+    (``/ky-anh-ra-quan-ho-tro-nguoi-dan/``, ``/tin-tuc/slug-123.html``) or an id
+    parameter (``?p=123``); never a listing, tag, feed, search or file."""
+    segments = [s for s in path.split("/") if s]
+    if _id_query(query) and not any(s.lower() in _NOT_ARTICLE_SEGMENTS for s in segments):
+        return True
+    if not segments or _FILE_EXT.search(segments[-1]):
+        return False
+    if any(s.lower() in _NOT_ARTICLE_SEGMENTS for s in segments):
+        return False
+    stem = _PAGE_EXT.sub("", segments[-1])
+    words = [w for w in re.split(r"[-_]+", stem) if w]
+    if len(words) >= 4:
+        return True
+    has_number = any(w.isdigit() and len(w) >= 3 for w in words)
+    return len(words) >= 2 and has_number or (bool(_PAGE_EXT.search(segments[-1])) and len(words) >= 3)
+
+
+def path_key(path: str, query: str = "") -> str:
+    """A site-known-by-address article's key: its path (and id parameters), no host."""
+    clean = re.sub(r"/(?:index\.(?:s?html?|php))?$", "", path) or "/"
+    q = _id_query(query)
+    return "path:" + clean + (f"?{q}" if q else "")

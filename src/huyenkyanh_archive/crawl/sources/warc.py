@@ -44,8 +44,8 @@ from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untype
 from warcio.limitreader import LimitReader  # type: ignore[import-untyped]
 from warcio.recordloader import ArcWarcRecordLoader  # type: ignore[import-untyped]
 
-from ..errors import ArchiveError
-from ..response import Provenance, Response
+from ...errors import SourceDamagedError
+from ...response import Provenance, Response
 
 __all__ = ["DEFAULT_MAX_BODY", "Captured", "OffSite", "Skipped", "WarcDamaged", "WarcItem", "read_warc", "warc_date"]
 
@@ -54,19 +54,8 @@ _CHUNK = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-class WarcDamaged(ArchiveError):
-    """A WARC/WACZ file that cannot be read past ``offset``: truncated, garbage, a bad zip.
-
-    Lives here for now; it moves to :mod:`huyenkyanh_archive.errors` with the import command.
-    """
-
-    exit_code = 65  # EX_DATAERR
-
-    def __init__(self, path: str, offset: int, reason: str) -> None:
-        self.path = path
-        self.offset = offset
-        self.reason = " ".join(reason.split())[:300]  # one line, whatever the library said
-        super().__init__(f"{path}: damaged at byte {offset}: {self.reason}")
+# The error of a damaged file (defined with every other error).
+WarcDamaged = SourceDamagedError
 
 
 @dataclass(frozen=True, slots=True)

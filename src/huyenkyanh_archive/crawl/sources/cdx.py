@@ -34,8 +34,8 @@ from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from ..errors import ArchiveError
-from ..response import Provenance, Response
+from ...errors import ProtocolError
+from ...response import Provenance, Response
 
 __all__ = [
     "CDX_INTERVAL", "CDX_PATH", "DEFAULT_BASE", "DEFAULT_FIELDS", "DEFAULT_FILTERS", "DEFAULT_LIMIT",
@@ -88,10 +88,8 @@ MatchType = Literal["exact", "prefix", "host", "domain"]
 _MATCH_TYPES = ("exact", "prefix", "host", "domain")
 
 
-class CdxFormatError(ArchiveError):
-    """A CDX answer that is not a CDX answer (not JSON, no header row, a cut body)."""
-
-    exit_code = 76  # EX_PROTOCOL
+# A CDX answer that is not a CDX answer (not JSON, no header row, a cut body).
+CdxFormatError = ProtocolError
 
 
 # -- urlkeys ---------------------------------------------------------------------------

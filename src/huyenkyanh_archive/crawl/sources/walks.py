@@ -1,0 +1,74 @@
+"""One section's walk, page by page, and when it stops.
+
+A walk stops:
+
+- at the last page (no next page): the section has been walked to its end;
+- on a later run (the section was walked to its end once, and not
+  ``--full``), at the first page whose articles are all held: nothing older
+  can be new;
+- on a loop or an endless pager: a page that lists nothing new to this walk
+  and links no unseen page;
+- with ``--since``, at the first page whose articles are all older;
+- at ``max_pages``, or when ``--max-articles`` is spent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...archive.sections import FoundBy, SectionKind
+
+__all__ = ["Walk", "WalkStep"]
+
+
+@dataclass(frozen=True, slots=True)
+class WalkStep:
+    """After a page: the next page to fetch, or why the walk stops."""
+
+    next_url: str | None = None
+    stop: str = ""  # end | known | loop | since | max-pages | max-articles | empty | gone | error …
+    complete: bool = False  # the walk reached the section's last page
+
+
+@dataclass(slots=True)
+class Walk:
+    key: str  # the section's identity: its first page's path and query
+    url: str  # its first page, on the site's own host
+    name: str | None
+    kind: SectionKind
+    found_by: FoundBy
+    walked_before: bool  # an earlier walk reached the last page: this one may stop early
+    full: bool = False
+    max_pages: int = 100_000
+    since: str | None = None
+    pages: int = 0
+    listed_total: int = 0
+    done: bool = False
+    seen_pages: set[str] = field(default_factory=set)
+    seen_keys: set[str] = field(default_factory=set)
+
+    def after_page(self, url: str, keys: list[str], dates: list[str | None], next_url: str | None, *,
+                   all_held: bool, new: int, budget_left: bool) -> WalkStep:
+        self.pages += 1
+        self.seen_pages.add(url)
+        fresh = [k for k in keys if k not in self.seen_keys]
+        self.seen_keys.update(keys)
+        self.listed_total += len(keys)
+        if not budget_left:
+            return WalkStep(stop="max-articles")
+        if not keys:
+            return WalkStep(stop="empty" if self.pages == 1 else "end", complete=True)
+        if self.since and all(d is not None and d < self.since for d in dates):
+            return WalkStep(stop="since")
+        if self.walked_before and not self.full and all_held:
+            return WalkStep(stop="known")
+        if next_url is None:
+            return WalkStep(stop="end", complete=True)
+        if next_url in self.seen_pages:
+            # A pager pointing back: the end if this page brought nothing new, else a loop cut.
+            return WalkStep(stop="end" if not fresh else "loop", complete=not fresh)
+        if not fresh:
+            return WalkStep(stop="loop", complete=True)
+        if self.pages >= self.max_pages:
+            return WalkStep(stop="max-pages")
+        return WalkStep(next_url=next_url)

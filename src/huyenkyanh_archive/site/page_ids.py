@@ -1,0 +1,69 @@
+"""The addresses a fetched page gives of itself: canonical link, ``og:url``, print and share links.
+
+An article reached by an address without its id may still carry the id in
+its page. Only links that speak of *this* page count: ``<link
+rel="canonical">``, ``<meta property="og:url">``, and links whose address or
+text say print or share (``/print/…``, ``sharer.php?u=…``, "In bài",
+"Chia sẻ"); related-article links, which carry other articles' ids, do not.
+A cheap scan of the text, no parse: it runs on every fetched article.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+__all__ = ["self_addresses"]
+
+_TAG_RE = re.compile(r"<(?:link|meta)\b[^>]*>", re.I)
+_ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_A_RE = re.compile(r"<a\b([^>]*)>(.{0,200}?)</a>", re.I | re.S)
+_SELF_WORDS = re.compile(r"print|in-bai|inbai|in bài|in trang|share|sharer|chia sẻ|chia-se|zalo|facebook\.com/sharer|twitter\.com/intent",
+                         re.I)
+_ID_IN_TEXT = re.compile(r"(?<!\d)(\d{14})(?!\d)")
+_HEAD_LIMIT = 200_000  # canonical and og:url live in the head; share links may sit anywhere
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "") for m in _ATTR_RE.finditer(tag)}
+
+
+def self_addresses(text: str) -> list[str]:
+    """Addresses the page names as its own, in order of trust (canonical, og:url, print/share)."""
+    found: list[str] = []
+    head = text[:_HEAD_LIMIT]
+    for tag in _TAG_RE.findall(head):
+        a = _attrs(tag)
+        if tag[1:5].lower() == "link" and "canonical" in a.get("rel", "").lower().split() and a.get("href"):
+            found.insert(0, a["href"].strip())
+        elif a.get("property", a.get("name", "")).lower() == "og:url" and a.get("content"):
+            found.append(a["content"].strip())
+    for m in _A_RE.finditer(text):
+        a = _attrs(m.group(1))
+        href = a.get("href", "")
+        if not href or not (_SELF_WORDS.search(href) or _SELF_WORDS.search(a.get("class", ""))
+                            or _SELF_WORDS.search(a.get("title", "")) or _SELF_WORDS.search(m.group(2))):
+            continue
+        found.extend(_inner_addresses(href))
+    return list(dict.fromkeys(found))
+
+
+def _inner_addresses(href: str) -> list[str]:
+    """A share link names the page in a parameter (``?u=``, ``?url=``); a print link is the page's own path."""
+    out: list[str] = []
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return out
+    for _key, value in parse_qsl(parts.query):
+        value = unquote(value)
+        if value.startswith(("http://", "https://", "/")):
+            out.append(value)
+    if not out:
+        out.append(href)
+        # A print link may give only the id: /kyanh/portal/print/news/20230203143649
+        m = _ID_IN_TEXT.search(parts.path)
+        if m:
+            out.append(f"id:{m.group(1)}")
+    return out
