@@ -137,9 +137,8 @@ class _Unit(RoleGrammar):
                 roles.append(self._role_text(j, self.end[j]))
                 j = self.end[j]
                 cue = True
-                # "Đại tá, Thượng tá …" and "Đại tá, Phó Giám đốc Công an tỉnh
-                # Nguyễn Văn A": the comma after a rank joins it to what follows;
-                # the head path below still needs a name after the role.
+                # "Đại tá, Phó Giám đốc Công an tỉnh A": a comma after a rank joins
+                # it to the role that follows (which still needs a name after it).
                 if j < n and toks[j].text == "," and (self._is(j + 1, _RANK) or self._is(j + 1, _HEAD)):
                     j += 1
         if self._is(j, _HEAD):
@@ -148,8 +147,7 @@ class _Unit(RoleGrammar):
             role = self._role_text(j, text_end)
             standalone = tuple(t.key for t in toks[j:head_end]) in self.lex.standalone_heads
             if end < n and toks[end].text == ":":
-                # A new "role: names" group; the role of an earlier group in the
-                # same list ("…: A, B; Trưởng phòng Nội vụ: C") is not C's.
+                # A new "role: names" group: an earlier group's role ("…: A, B; Trưởng phòng: C") is not C's.
                 return self._list(end + 1, roles + [role])
             nm = self._name_at(end, True) if end < n else None
             if nm is not None and (has_org or standalone):
@@ -221,8 +219,7 @@ class _Unit(RoleGrammar):
                 if k2 < n and toks[k2].key == "và":
                     k2 += 1
                 if t.text == ";" and self._starts_role(k2):
-                    # "…: A, B; Trưởng phòng Nội vụ huyện C": after a semicolon a
-                    # person with a role of their own ends the shared-role group.
+                    # "…: A, B; Trưởng phòng Tư pháp C": a role of one's own ends the shared group.
                     shared = []
                 end = self._person(k2, "list", shared)
                 if end is None:
