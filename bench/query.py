@@ -44,11 +44,11 @@ from pathlib import Path
 from tests.support.render import FOLDER_NAMES, load_corpus, render_portal_article
 
 from huyenkyanh_archive import query
-from huyenkyanh_archive.query import names, persons
-from huyenkyanh_archive.query import offices as office_queries
 from huyenkyanh_archive.archive.optimize import optimize
 from huyenkyanh_archive.archive.store import open_archive
 from huyenkyanh_archive.extract.roles import expand_role
+from huyenkyanh_archive.query import names, persons
+from huyenkyanh_archive.query import offices as office_queries
 from huyenkyanh_archive.record import Article, Attendee, Image
 from huyenkyanh_archive.response import Response
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huyenkyanh_archive.extract.bylines import parse_byline
+from huyenkyanh_archive.extract import extract_article
+from huyenkyanh_archive.extract.bylines import byline_shaped, parse_byline
 
 
 @pytest.mark.parametrize(
@@ -114,3 +115,87 @@ def test_titles_before_names_are_dropped(byline: str, authors: list[str]) -> Non
 def test_parenthesised_source() -> None:
     got = parse_byline("(Theo Báo Hà Tĩnh)")
     assert got.authors == [] and got.source_name == "Báo Hà Tĩnh"
+
+
+# -- bylines printed as a bare last paragraph (issue 11) ---------------------------------
+
+
+def _bare_page(*paragraphs: str) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        '<html><head><meta charset="utf-8"><title>Ra quân làm đường giao thông nông thôn</title></head><body>'
+        '<div class="news-detail"><h1>Ra quân làm đường giao thông nông thôn</h1>'
+        f'<div class="news-content">{body}</div></div></body></html>'
+    ).encode()
+
+
+_TEXT = (
+    "Sáng 14/3, xã tổ chức lễ ra quân làm đường giao thông nông thôn năm nay với sự tham gia của bà con các thôn.",
+    "Đồng chí Tống Văn Lâm, Chủ tịch UBND xã phát biểu giao nhiệm vụ cho các thôn.",
+    "Năm nay, xã phấn đấu cứng hóa thêm 4 km đường thôn xóm trước mùa mưa bão.",
+)
+
+
+@pytest.mark.parametrize(
+    ("last", "authors"),
+    [
+        ("Diệu Linh", ["Diệu Linh"]),
+        ("Khánh Vy.", ["Khánh Vy"]),
+        ("Bảo Ngọc – Thành Trung", ["Bảo Ngọc", "Thành Trung"]),
+        ("Quế Chi, Hải Đăng và Tuệ Minh", ["Quế Chi", "Hải Đăng", "Tuệ Minh"]),
+        ("Phương Thảo - Trung tâm VH-TT huyện", ["Phương Thảo"]),
+    ],
+)
+def test_bare_last_paragraph_with_a_bylines_shape_is_the_byline(last: str, authors: list[str]) -> None:
+    art = extract_article(_bare_page(*_TEXT, last), "http://example.vn/a.html")
+    assert art.authors == authors
+    assert art.body == "\n\n".join(_TEXT)
+    assert [a.name for a in art.attendees] == ["Tống Văn Lâm"]
+
+
+def test_bare_byline_followed_by_comment_form_fields() -> None:
+    art = extract_article(_bare_page(*_TEXT, "Diệu Linh", "Họ và tên", "Email", "Gửi bình luận"), None)
+    assert art.authors == ["Diệu Linh"]
+    assert art.body == "\n\n".join(_TEXT)
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Buổi lễ kết thúc lúc 11 giờ tại nhà văn hóa xã Kỳ Tân.",  # a sentence ending in a place name
+        "Kỳ Tân",  # a place alone
+        "Hà Tĩnh.",
+        "Quế Chi, Hải Đăng, Tuệ Minh, Bảo Ngọc",  # four names: a list, not a byline
+        "Văn phòng HĐND - UBND xã",  # a unit alone
+        "Theo kế hoạch, công trình hoàn thành trong tháng 6.",
+    ],
+)
+def test_bare_last_paragraph_that_is_prose_or_a_place_stays_text(last: str) -> None:
+    art = extract_article(_bare_page(*_TEXT, last), None)
+    assert art.authors == [] and art.byline is None
+    assert art.body.endswith(last)
+
+
+def test_names_after_a_list_intro_are_not_a_byline() -> None:
+    art = extract_article(_bare_page(*_TEXT, "Ban tổ chức đã khen thưởng thôn dẫn đầu:", "Đông Trung"), None)
+    assert art.byline is None and art.body.endswith("Đông Trung")
+
+
+@pytest.mark.parametrize(
+    ("text", "shaped"),
+    [
+        ("Diệu Linh", True),
+        ("Nguyễn Thị Diệu Linh", True),
+        ("Bài, ảnh: Diệu Linh", True),
+        ("Nguồn: Báo Hà Tĩnh", True),
+        ("Theo baohatinh.vn", True),
+        ("BBT", True),
+        ("Trung tâm VH-TT - Diệu Linh", False),  # a unit before the name
+        ("Xã Kỳ Tân", False),
+        ("DIỆU LINH", False),
+        ("Theo đó", False),
+        ("", False),
+    ],
+)
+def test_byline_shape(text: str, shaped: bool) -> None:
+    assert byline_shaped(text) is shaped

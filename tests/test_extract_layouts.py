@@ -18,6 +18,7 @@ from huyenkyanh_archive.extract import extract_article
 from huyenkyanh_archive.record import Article
 from huyenkyanh_archive.vietnamese import collapse_space, nfc
 from tests.support import render
+from tests.support.render_plain import render_plain_article
 from tests.support.scoring import Score
 
 CORPUS = render.load_corpus()
@@ -189,3 +190,25 @@ def test_all_text_fields_nfc(layout: str) -> None:
         for value in (art.title, art.lead, art.body, art.byline, art.category, *art.captions):
             if value:
                 assert unicodedata.is_normalized("NFC", value)
+
+
+# -- bare paragraphs, the byline unmarked (issue 11) -----------------------------------
+
+PLAIN_LAYOUTS: dict[str, Callable[[dict[str, Any]], tuple[bytes, str | None]]] = {
+    "plain": lambda a: (render_plain_article(a).encode("utf-8"), a["url"]),
+    "plain+period": lambda a: (render_plain_article(a, byline_period=True).encode("utf-8"), a["url"]),
+    "plain+comment-form": lambda a: (render_plain_article(a, comment_form=True).encode("utf-8"), a["url"]),
+}
+
+
+@pytest.mark.parametrize("layout", PLAIN_LAYOUTS)
+def test_plain_paragraphs_last_name_line_is_the_byline(layout: str) -> None:
+    score = Score()
+    for a in CORPUS:
+        body, url = PLAIN_LAYOUTS[layout](a)
+        art = extract_article(body, url)
+        assert art.body == "\n\n".join(expected_paragraphs(a)), a["id"]
+        assert (art.byline or "").rstrip(".") == _norm(a["byline"] or "").rstrip("."), a["id"]
+        score.add(a, art.attendees, art.authors)
+    report = f"{layout}:\n{score.report()}"
+    assert score.name.f1 >= 0.97 and score.pair.f1 >= 0.93 and score.author.f1 >= 0.97, report

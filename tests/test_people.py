@@ -391,6 +391,94 @@ def test_roles_expanded_parallel_to_roles() -> None:
     assert a.roles_expanded == ["Ủy viên Ban Thường vụ Huyện ủy", "Chủ tịch Ủy ban Mặt trận Tổ quốc huyện"]
 
 
+# -- phrasings of real government news text (issue 11) -----------------------------
+
+
+def test_role_before_a_colon_list_applies_to_each_name() -> None:
+    got = people("Các đồng chí Phó Chủ tịch UBND huyện: Hoàng Văn Khải, Đinh Thị Lụa cùng dự buổi làm việc.")
+    assert got == {"hoàng văn khải": k("Phó Chủ tịch UBND huyện"), "đinh thị lụa": k("Phó Chủ tịch UBND huyện")}
+
+
+def test_second_role_group_after_semicolon_does_not_inherit_the_first() -> None:
+    got = people(
+        "Dự có các đồng chí Phó Chủ tịch UBND huyện: Hoàng Văn Khải, Đinh Thị Lụa; "
+        "Trưởng phòng Nông nghiệp: Võ Văn Mạnh; Trưởng phòng Tư pháp huyện Cao Thị Nụ."
+    )
+    assert got == {
+        "hoàng văn khải": k("Phó Chủ tịch UBND huyện"),
+        "đinh thị lụa": k("Phó Chủ tịch UBND huyện"),
+        "võ văn mạnh": k("Trưởng phòng Nông nghiệp"),
+        "cao thị nụ": k("Trưởng phòng Tư pháp huyện"),
+    }
+
+
+def test_rank_then_comma_then_role_before_the_name() -> None:
+    got = people("Phát biểu chỉ đạo, Đại tá, Phó Giám đốc Công an tỉnh Trương Văn Oanh đề nghị tăng cường tuần tra.")
+    assert got == {"trương văn oanh": k("Đại tá", "Phó Giám đốc Công an tỉnh")}
+
+
+def test_ranks_and_degrees_are_roles_not_name_syllables() -> None:
+    got = people(
+        "Trung tá Đoàn Văn Phú, Phó Trưởng Công an huyện báo cáo. "
+        "PGS.TS. Lương Thị Quế - Trưởng khoa Kinh tế trình bày tham luận. "
+        "Thạc sĩ Phùng Văn Rạng, giảng viên Trường Chính trị tỉnh giới thiệu chuyên đề. "
+        "ThS. Tạ Thị Sen cũng tham gia thảo luận."
+    )
+    assert got == {
+        "đoàn văn phú": k("Trung tá", "Phó Trưởng Công an huyện"),
+        "lương thị quế": k("PGS.TS.", "Trưởng khoa Kinh tế"),
+        "phùng văn rạng": k("Thạc sĩ", "giảng viên Trường Chính trị tỉnh"),
+        "tạ thị sen": k("ThS."),
+    }
+
+
+def test_tt_is_thuong_truc_and_merges_with_the_spelled_out_role() -> None:
+    found = extract_attendees(
+        "",
+        ["Đồng chí Lưu Văn Tám, Phó Chủ tịch TT UBND huyện chủ trì hội nghị."],
+        ["Đồng chí Lưu Văn Tám - Phó Chủ tịch Thường trực UBND huyện phát biểu."],
+    )
+    assert [(a.name, a.roles, a.roles_expanded) for a in found] == [
+        ("Lưu Văn Tám", ["Phó Chủ tịch TT UBND huyện"], ["Phó Chủ tịch Thường trực Ủy ban nhân dân huyện"])
+    ]
+    # Elsewhere "TT" stays "Trung tâm".
+    assert expand_role("Giám đốc TT Y tế huyện") == "Giám đốc Trung tâm Y tế huyện"
+
+
+def test_role_after_a_comma_only() -> None:
+    got = people("Ông Mai Văn Ước, Chủ tịch UBND xã Kỳ Tân cho biết xã đã hoàn thành 12 tuyến đường.")
+    assert got == {"mai văn ước": k("Chủ tịch UBND xã Kỳ Tân")}
+
+
+def test_dc_marker_in_both_cases_and_after_cac() -> None:
+    got = people(
+        "Tham dự có các Đ/c: Kiều Văn Vinh - Bí thư Đảng ủy xã; đ/c Lục Thị Xuân - Chủ tịch UB MTTQ xã. "
+        "Đ/c Kiều Văn Vinh kết luận hội nghị."
+    )
+    assert got == {"kiều văn vinh": k("Bí thư Đảng ủy xã"), "lục thị xuân": k("Chủ tịch UB MTTQ xã")}
+
+
+def test_list_broken_across_lines_keeps_its_shared_role() -> None:
+    # One name a line (<br> or a paragraph a line): the list goes on after ":" and ",".
+    got = people(
+        "Tham dự có các đồng chí Phó Chủ tịch UBND huyện:",
+        "Hoàng Văn Khải,",
+        "Đinh Thị Lụa;",
+        "Thượng tá Ông Văn Yên - Chỉ huy trưởng Ban CHQS huyện.",
+        "Hội nghị kéo dài trong một ngày.",
+    )
+    assert got == {
+        "hoàng văn khải": k("Phó Chủ tịch UBND huyện"),
+        "đinh thị lụa": k("Phó Chủ tịch UBND huyện"),
+        "ông văn yên": k("Thượng tá", "Chỉ huy trưởng Ban CHQS huyện"),
+    }
+
+
+def test_a_finished_sentence_is_not_joined_to_the_next_paragraph() -> None:
+    got = people("Dự có các đồng chí Phó Chủ tịch UBND huyện.", "Hoàng Văn Khải cho biết xã đã sẵn sàng.")
+    assert got == {"hoàng văn khải": []}
+
+
 # -- short references ---------------------------------------------------------------
 
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..vietnamese import collapse_space, compare_key, nfc
-from .lexicon import data_lines
+from .lexicon import data_lines, lexicon, phrase_keys, syllable_key
 
-__all__ = ["Byline", "parse_byline"]
+__all__ = ["Byline", "parse_byline", "byline_shaped"]
 
 _MAX_BYLINE = 400  # a longer "byline" is not one: page clutter
 _PAREN_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -128,3 +128,67 @@ def parse_byline(text: str | None) -> Byline:
                 seen.add(key)
                 authors.append(piece)
     return Byline(authors=authors, source_name=source_name)
+
+
+# What may join the names of a plain byline: " - ", " – ", "," and "và".
+_PLAIN_JOIN_RE = re.compile(r"\s+[-–—]\s+|\s*[–—,;]\s*|\s+và\s+")
+# Bylines that name no person but still end the article: staff signatures and sources.
+_STAFF_ALONE = frozenset(compare_key(x) for x in ("BBT", "PV", "CTV", "PV-CTV", "Ban Biên tập", "Nhóm PV"))
+_SOURCE_NAME_RE = re.compile(r"^(?:[\w-]+\.)+(?:vn|com|net|org)(?:/\S*)?$|^(?:[^\W\d_][^\W_]*(?:[\s-]+|$)){1,6}$")
+_MAX_PLAIN_BYLINE = 80
+
+
+@lru_cache(maxsize=1)
+def _place_keys() -> frozenset[tuple[str, ...]]:
+    """Gazetteer places and administrative levels ("xã", "thành phố"): what a place
+    printed alone starts with."""
+    lex = lexicon()
+    return frozenset(tuple(keys) for idx in (lex.gazetteer, lex.levels) for keys in idx.payload if keys)
+
+
+def _name_shaped(part: str) -> bool:
+    """Two to four capitalised syllables, not a place: "Minh Thư", "Nguyễn Thị Hồng Nhung"."""
+    words = part.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    for w in words:
+        if not (w.isalpha() and w[0].isupper() and (len(w) == 1 or w[1:].islower())):
+            return False
+    keys = tuple(syllable_key(w) for w in words)
+    # "Kỳ Tân", "Hà Tĩnh", "Xã Kỳ Tân": a place printed alone is no byline.
+    return not any(keys[: len(p)] == p for p in _place_keys())
+
+
+def byline_shaped(text: str) -> bool:
+    """A paragraph with nothing but a byline's shape, for pages that mark none.
+
+    One to three names (two to four capitalised syllables each) joined by
+    " - ", " – ", "," or "và", optionally followed by the unit they write for
+    ("Hồng Nhung - Trung tâm VH-TT"), with an optional full stop. Any lower-case
+    word outside a unit, a place printed alone or more than three names makes it
+    prose, not a byline: the test is meant to miss rather than eat a sentence.
+    """
+    raw = collapse_space(nfc(text or ""))
+    if not raw or len(raw) > _MAX_PLAIN_BYLINE:
+        return False
+    raw = raw[:-1] if raw.endswith(".") and not raw.endswith("..") else raw
+    prefix_re, source_re, unit_re = _tables()
+    if compare_key(raw) in _STAFF_ALONE:
+        return True
+    m = source_re.match(raw)
+    if m:
+        # "Nguồn: Báo Hà Tĩnh", "Theo baohatinh.vn"; not "Theo kế hoạch, …".
+        src = m.group("src").strip()
+        return bool(_SOURCE_NAME_RE.match(src)) and (src[:1].isupper() or "." in src)
+    raw = prefix_re.sub("", raw, count=1)
+    raw = _PAREN_RE.sub(" ", raw).strip()
+    parts = [p.strip() for p in _PLAIN_JOIN_RE.split(raw)]
+    names = 0
+    for i, part in enumerate(parts):
+        if _name_shaped(part) and compare_key(part) not in _NOT_NAMES:
+            if i > names:
+                return False  # a name after a unit: "Trung tâm VH-TT - Minh Thư" is not the shape
+            names += 1
+        elif not (i and unit_re.search(part) and len(phrase_keys(part)) <= 8):
+            return False
+    return 1 <= names <= 3

@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..record import Image
 from ..site.urls import absolute
 from ..vietnamese import fold
+from .bylines import byline_shaped
 from .dates import find_date
 from .html import (
     BOLD_RE,
@@ -38,8 +39,10 @@ _BLOCK_TAGS = frozenset(
 _CONTAINER_SEL = "p, div, table, ul, ol, figure, section, article, h2, h3, h4, h5, h6, blockquote, center, tr, td"
 RELATED_RE = re.compile(r"^(?:tin|bai|tin bai|bai viet|cac tin|cac bai)\s+(?:lien quan|cung chuyen muc)\s*:?$")
 # Prompts of a comment form printed as plain paragraphs: the article ended before them.
+# The fields of such a form ("Họ và tên", "Email") also come first on pages that print no prompt.
 _STOP_RE = re.compile(r"^(?:y kien ban doc|y kien cua ban|gui y kien|binh luan|gui binh luan|viet binh luan|"
-                      r"y kien phan hoi|de lai binh luan|ban doc binh luan)\s*:?$")
+                      r"y kien phan hoi|de lai binh luan|ban doc binh luan|ho va ten|ho ten|e-?mail|"
+                      r"noi dung binh luan|ma xac nhan|ma bao ve)\s*[:*]?$")
 _BYLINE_CLASS_RE = re.compile(r"author|byline|tac-?gia|signature", re.I)
 _LEAD_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:sapo|lead|summary|description|desc|intro|chapeau|tomtat)(?:$|[\s_-])", re.I)
 _CAPTION_CLASS_RE = re.compile(r"caption|chu-thich|img-desc|image-desc|photo-desc", re.I)
@@ -192,13 +195,21 @@ def _is_name_line(block: _Block) -> bool:
     return block.bold and len(block.text) <= 60 and len(words) <= 10 and not block.text.endswith(_SENTENCE_END)
 
 
+_PROSE_END = (".", "!", "?", "…", "”", '"', ")", "»")
+
+
 def _unmarked_byline(blocks: list[_Block]) -> int | None:
     """A byline printed without alignment: a short bold name line after the text
-    (the portal), or before the lead with the text following (newspapers)."""
+    (the portal), before the lead with the text following (newspapers), or, with
+    no styling at all, a last paragraph holding names and nothing else after a
+    paragraph that ends a sentence (articles copied as bare paragraphs)."""
     ps = [i for i, b in enumerate(blocks) if b.kind == "p"]
     if len(ps) < 3:
         return None
-    if _is_name_line(blocks[ps[-1]]):
+    last = blocks[ps[-1]]
+    if _is_name_line(last):
+        return ps[-1]
+    if blocks[ps[-2]].text.endswith(_PROSE_END) and byline_shaped(last.text):
         return ps[-1]
     first, second = blocks[ps[0]], blocks[ps[1]]
     if _is_name_line(first) and len(second.text) > 2 * len(first.text) and len(second.text) >= 80:

@@ -137,7 +137,9 @@ class _Unit(RoleGrammar):
                 roles.append(self._role_text(j, self.end[j]))
                 j = self.end[j]
                 cue = True
-                if j < n and toks[j].text == "," and self._is(j + 1, _RANK):
+                # "Đại tá, Phó Giám đốc Công an tỉnh A": a comma after a rank joins
+                # it to the role that follows (which still needs a name after it).
+                if j < n and toks[j].text == "," and (self._is(j + 1, _RANK) or self._is(j + 1, _HEAD)):
                     j += 1
         if self._is(j, _HEAD):
             head_end = self.end[j]
@@ -145,7 +147,8 @@ class _Unit(RoleGrammar):
             role = self._role_text(j, text_end)
             standalone = tuple(t.key for t in toks[j:head_end]) in self.lex.standalone_heads
             if end < n and toks[end].text == ":":
-                return self._list(end + 1, shared + roles + [role])
+                # A new "role: names" group: an earlier group's role ("…: A, B; Trưởng phòng: C") is not C's.
+                return self._list(end + 1, roles + [role])
             nm = self._name_at(end, True) if end < n else None
             if nm is not None and (has_org or standalone):
                 roles.append(role)
@@ -215,6 +218,9 @@ class _Unit(RoleGrammar):
                 k2 = k + 1
                 if k2 < n and toks[k2].key == "và":
                     k2 += 1
+                if t.text == ";" and self._starts_role(k2):
+                    # "…: A, B; Trưởng phòng Tư pháp C": a role of one's own ends the shared group.
+                    shared = []
                 end = self._person(k2, "list", shared)
                 if end is None:
                     return k
@@ -507,6 +513,30 @@ def _gazetteer_keys() -> frozenset[str]:
     return frozenset(" ".join(keys) for keys in lexicon().gazetteer.payload)
 
 
+_LIST_CONTINUES = (":", ",", ";", "-", "–")
+_MAX_JOINED = 4_000  # characters: a list is a few lines, not the whole article
+
+
+def _join_broken_lists(paragraphs: Sequence[str]) -> list[str]:
+    """Paragraphs whose text stops at ":", ",", ";" or a dash, joined with the next one.
+
+    A list of people printed one per line (``<br>`` or a paragraph a line, as
+    old pages do) reaches the parser as many paragraphs: "các đồng chí Phó Chủ
+    tịch UBND huyện:" then "Nguyễn Văn A," then "Trần Thị B.". No sentence
+    ends in such punctuation, so the lines are one text to the grammar.
+    """
+    out: list[str] = []
+    joining = False
+    for text in paragraphs:
+        text = text or ""
+        if joining and len(out[-1]) + len(text) < _MAX_JOINED:
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+        joining = out[-1].rstrip().endswith(_LIST_CONTINUES)
+    return out
+
+
 def extract_attendees(
     title: str,
     paragraphs: Sequence[str],
@@ -519,7 +549,7 @@ def extract_attendees(
     ``paragraphs`` is the lead then the body paragraphs; ``exclude`` holds the
     byline's author names (never attendees).
     """
-    texts = [title or "", *(paragraphs or ()), *(captions or ())]
+    texts = [title or "", *_join_broken_lists(paragraphs or ()), *(captions or ())]
     mentions = find_mentions(texts)
     excluded = {compare_key(x) for x in exclude if x}
 
