@@ -226,3 +226,31 @@ def test_with_assets_the_captured_images_are_kept_once(captures: PortalCaptures,
     site = load_site()
     assert kept == {site.canonical(c.original) for c in captures.images}
     assert articles == len(captures.versions)  # images are never articles
+
+
+def test_a_listed_capture_the_archive_cannot_replay_is_skipped_not_failed(captures: PortalCaptures,
+                                                                          tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    edited = next(aid for aid, bodies in captures.versions.items() if len(bodies) > 1)
+    single = next(aid for aid, caps in captures.article_captures.items() if len(caps) == 1)
+    with WaybackReplica(captures.captures) as wb:
+        # The index lists captures the replay no longer has: the first of an edited article
+        # (its address has other captures: the archive redirects to the nearest) and the only
+        # one of another (the archive answers "not archived").
+        for cap in (captures.article_captures[edited][0], captures.article_captures[single][0]):
+            wb.replayer.by_key[cap.urlkey].remove(cap)
+            if not wb.replayer.by_key[cap.urlkey]:
+                del wb.replayer.by_key[cap.urlkey]
+        summary = run(db, wb)
+        answers = [e.status for e in wb.requests("replay")]
+    assert summary.ok and summary.failed == 0
+    assert 302 in answers and 404 in answers
+    kept = stored_pages(db)
+    assert single not in kept and set(kept) == set(captures.versions) - {single}
+    assert all(set(v) <= set(captures.versions[aid]) for aid, v in kept.items())  # nothing but what was captured
+    assert captures.versions[edited][-1] in kept[edited]  # the edit, from its own capture
+    # The first content too, from a later capture of the same bytes (a spare the plan kept).
+    spares = [c for c in captures.article_captures[edited][1:] if c.body == captures.versions[edited][0]]
+    if spares:
+        assert captures.versions[edited][0] in kept[edited]
+    assert summary.gone >= 1

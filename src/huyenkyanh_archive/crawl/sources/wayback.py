@@ -44,7 +44,7 @@ _MAX_CDX_PAGES = 10_000  # per host: a resume key that never ends
 class WaybackDiscovery:
     """The planning half of the Wayback source."""
 
-    def __init__(self, client: WaybackClient, captures: dict[str, Capture]) -> None:
+    def __init__(self, client: WaybackClient, captures: dict[str, list[Capture]]) -> None:
         self.client = client
         self.captures = captures
 
@@ -63,12 +63,13 @@ class WaybackDiscovery:
                 query = query.resumed(page.resume_key)
         chosen, skipped = self._choose(rows, site, ctx)
         budget = o.max_articles if o.max_articles is not None else -1
-        for capture, ref in chosen:
+        for copies, ref in chosen:
             if budget == 0:
                 break
             budget -= 1
+            capture = copies[0]
             url = capture.replay_url(self.client.base)
-            self.captures[url] = capture
+            self.captures[url] = copies
             plan.tasks.append(Task("capture", ref.url, ref=ref, found_by="wayback", capture_url=url,
                                    captured_at=capture.captured_at))
         if o.assets:
@@ -78,8 +79,10 @@ class WaybackDiscovery:
         plan.events.append(("captures", {"listed": len(rows), "to_fetch": len(plan.tasks), "skipped": skipped}))
         return plan
 
-    def _choose(self, rows: list[Capture], site: Site, ctx: RunContext) -> tuple[list[tuple[Capture, ArticleRef]], int]:
-        """The captures worth a request, oldest first, and how many were not."""
+    def _choose(self, rows: list[Capture], site: Site, ctx: RunContext
+                ) -> tuple[list[tuple[list[Capture], ArticleRef]], int]:
+        """The captures worth a request, oldest first, each with the other copies of the same
+        content (tried in turn when the archive cannot replay the first), and how many were not."""
         homes = {surt(p.home_url) for p in site.generations} | {surt(site.base_url + "/")}
         home_digests = {r.digest for r in rows if r.digest and r.urlkey in homes and r.statuscode == 200}
         held: set[tuple[str, str]] = set()
@@ -91,7 +94,8 @@ class WaybackDiscovery:
             parsed = _replay_key(archive_url)
             if parsed:
                 held_at.add(parsed)
-        chosen: list[tuple[Capture, ArticleRef]] = []
+        chosen: list[tuple[list[Capture], ArticleRef]] = []
+        copies: dict[tuple[str, str], list[Capture]] = {}
         seen: set[tuple[str, str]] = set(held)
         skipped = 0
         for row in sorted(rows, key=lambda r: r.timestamp):
@@ -102,10 +106,13 @@ class WaybackDiscovery:
                 continue
             key = (ref.key, row.digest) if row.digest else (ref.key, row.timestamp)
             if key in seen or (row.timestamp, site.canonical(row.site_url)) in held_at:
+                if key in copies:
+                    copies[key].append(row)  # a spare: the same bytes, another capture
                 skipped += 1
                 continue
             seen.add(key)
-            chosen.append((row, ref))
+            copies[key] = [row]
+            chosen.append((copies[key], ref))
         return chosen, skipped
 
     def _assets(self, rows: list[Capture], ctx: RunContext) -> list[Task]:
@@ -122,7 +129,7 @@ class WaybackDiscovery:
                 continue
             seen.add((url, row.digest))
             replay = row.replay_url(self.client.base)
-            self.captures[replay] = row
+            self.captures[replay] = [row]
             tasks.append(Task("asset", url, found_by="wayback", capture_url=replay, captured_at=row.captured_at))
         return tasks
 
@@ -148,6 +155,6 @@ def wayback_source(site: Site, options: CrawlOptions, *, on_event: Callable[[Fet
                    homes: HomePages) -> tuple[Fetching, Planner]:
     """The fetch and planning halves of the Wayback source, sharing one paced client."""
     client = WaybackClient(options, on_event=on_event, stop=stop)
-    captures: dict[str, Capture] = {}
+    captures: dict[str, list[Capture]] = {}
     return WaybackFetching(site, client, captures), WaybackDiscovery(client, captures)
 

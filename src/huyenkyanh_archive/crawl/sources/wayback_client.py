@@ -202,10 +202,12 @@ class WaybackClient:
 class WaybackFetching:
     """The fetch half of the Wayback source: a capture task in, the site's response as captured out."""
 
-    def __init__(self, site: Site, client: WaybackClient, captures: dict[str, Capture]) -> None:
+    def __init__(self, site: Site, client: WaybackClient, captures: dict[str, list[Capture]]) -> None:
         self.site = site
         self.client = client
-        self.captures = captures  # capture_url -> its CDX row (the planner fills it before queueing)
+        # capture_url -> its CDX row, then the rows of the same content captured elsewhen
+        # (the planner fills it before queueing)
+        self.captures = captures
 
     @property
     def requests(self) -> int:
@@ -226,10 +228,18 @@ class WaybackFetching:
         return True
 
     def fetch(self, task: Task) -> Response:
-        capture = self.captures.get(task.capture_url or "")
-        if capture is None:
+        copies = self.captures.get(task.capture_url or "")
+        if not copies:
             raise FetchError(f"{task.url}: not a listed capture")
-        response = self.client.replay(capture).response
+        for n, capture in enumerate(copies):
+            try:
+                response = self.client.replay(capture).response
+                break
+            except NotReplayableError:
+                if n == len(copies) - 1:
+                    raise  # no copy of this content can be replayed: skipped, counted
+        else:  # pragma: no cover - the loop breaks or raises
+            raise FetchError(f"{task.url}: no copy")
         response.url = self.site.canonical(response.url)
         response.requested_url = response.url
         return response
