@@ -220,7 +220,7 @@ class Replica:
     def start(self) -> Replica:
         replica = self
 
-        class Handler(_Handler):
+        class Handler(self._handler_base()):  # type: ignore[misc]
             pass
 
         Handler.replica = replica
@@ -230,6 +230,10 @@ class Replica:
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
+
+    def _handler_base(self) -> type[_Handler]:
+        """The request handler class: other replicas (other software) route other addresses."""
+        return _Handler
 
     def stop(self) -> None:
         if self._server is not None:
@@ -392,6 +396,31 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(entry, status, body, headers, ctype)
 
+    def _article(self, aid: str) -> tuple[int, bytes, dict[str, str], str]:
+        """Article ``aid`` with its validators, 304 to a matching conditional GET, or gone."""
+        rep = self.replica
+        with rep._lock:
+            art = rep._articles.get(aid)
+            meta = dict(rep._meta.get(aid) or {})
+        if art is None:
+            return rep.gone_status, b"<html><body>Not found</body></html>", {}, "text/html; charset=utf-8"
+        etag = f'"{aid}-{meta["version"]}"'
+        modified = _http_date(meta["modified"])
+        validators = {"ETag": etag, "Last-Modified": modified}
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        if inm is not None:
+            if etag in [v.strip() for v in inm.split(",")]:
+                return 304, b"", validators, "text/html; charset=utf-8"
+        elif ims is not None:
+            try:
+                since = email.utils.parsedate_to_datetime(ims).timestamp()
+            except (TypeError, ValueError):
+                since = -1
+            if int(meta["modified"]) <= since:
+                return 304, b"", validators, "text/html; charset=utf-8"
+        return 200, rep._render_article(art).encode(), validators, "text/html; charset=utf-8"
+
     def _route(self, path: str) -> tuple[int, bytes, dict[str, str], str]:
         rep = self.replica
         if path == "/robots.txt":
@@ -400,28 +429,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, rep.home().encode(), {}, "text/html; charset=utf-8"
         m = _ARTICLE.match(path)
         if m:
-            aid = m.group("id")
-            with rep._lock:
-                art = rep._articles.get(aid)
-                meta = dict(rep._meta.get(aid) or {})
-            if art is None:
-                return rep.gone_status, b"<html><body>Not found</body></html>", {}, "text/html; charset=utf-8"
-            etag = f'"{aid}-{meta["version"]}"'
-            modified = _http_date(meta["modified"])
-            validators = {"ETag": etag, "Last-Modified": modified}
-            inm = self.headers.get("If-None-Match")
-            ims = self.headers.get("If-Modified-Since")
-            if inm is not None:
-                if etag in [v.strip() for v in inm.split(",")]:
-                    return 304, b"", validators, "text/html; charset=utf-8"
-            elif ims is not None:
-                try:
-                    since = email.utils.parsedate_to_datetime(ims).timestamp()
-                except (TypeError, ValueError):
-                    since = -1
-                if int(meta["modified"]) <= since:
-                    return 304, b"", validators, "text/html; charset=utf-8"
-            return 200, rep._render_article(art).encode(), validators, "text/html; charset=utf-8"
+            return self._article(m.group("id"))
         m = _FOLDER.match(path)
         if m:
             text = rep._render_listing(m.group("folder"), int(m.group("page") or 1))

@@ -24,7 +24,7 @@ from ...archive.sections import FoundBy, SectionKind, SectionRow
 from ...clock import vn_today
 from ...site.profile import Profile
 from ...site.site import Site
-from ...site.urls import ArticleRef, KeyIndex
+from ...site.urls import ArticleRef, KeyIndex, absolute
 from ..discover import Listing, SectionLink, section_key, sitemaps_in_robots
 from ..messages import (
     ArticleFetched,
@@ -63,6 +63,7 @@ class LiveDiscovery:
         self.known: dict[str, SectionRow] = {}
         self.queue = _Queue()
         self.home_tries: list[str] = []
+        self.home_keys: set[str] = set()  # the homes' addresses: read as the home every run, never a section
         self.generation: Profile | None = None
         self._full_revisits_done = False
         self._asset_tasks: dict[str, Task] = {}  # asset address -> its task (articles wait on it)
@@ -84,6 +85,7 @@ class LiveDiscovery:
         self.home_tries = [p.home_url for p in order]
         if not site.generic and "/" not in [urlsplit(u).path for u in self.home_tries]:
             self.home_tries.append(site.base_url + "/")
+        self.home_keys = {section_key(site.canonical(u)) for u in self.home_tries}
         if not o.folders:
             plan.tasks.append(Task("home", self.home_tries.pop(0), found_by="home"))
         # 3. The profile's folders: seeds (and with --folder, the only sections).
@@ -97,7 +99,7 @@ class LiveDiscovery:
             return plan
         # 4. The sections earlier runs found, and the sitemaps.
         for row in self.known.values():
-            if row.kind == "page" and not o.full:
+            if row.kind == "page" and not o.full or row.url in self.home_keys:
                 continue
             if row.gone_at and not o.full:
                 continue
@@ -105,6 +107,7 @@ class LiveDiscovery:
         robots_maps = sitemaps_in_robots(ctx.robots.body.decode("utf-8", "replace")) if ctx.robots is not None and \
             ctx.robots.status == 200 else []
         for url in robots_maps:
+            url = absolute(url, site.fetch_base + "/robots.txt") or ""  # "Sitemap: /sitemap.xml" is seen too
             if site.on_site(url):
                 self._add_section(site.canonical(url), None, "sitemap", "robots", ctx, plan)
         if not robots_maps and not any(r.kind == "sitemap" for r in self.known.values()):
@@ -127,7 +130,7 @@ class LiveDiscovery:
     def _add_section(self, url: str, name: str | None, kind: SectionKind, found_by: FoundBy, ctx: RunContext,
                      plan: Plan) -> None:
         key = section_key(ctx.site.canonical(url))
-        if key in self.walks or len(self.walks) >= ctx.options.max_sections:
+        if key in self.walks or key in self.home_keys or len(self.walks) >= ctx.options.max_sections:
             return
         row = self.known.get(key)
         if row is not None and not ctx.options.full and (row.gone_at or row.kind == "page"):
@@ -243,6 +246,7 @@ class LiveDiscovery:
         site = ctx.site
         if isinstance(result, PageFetched) and result.listing is not None:
             self.homes.add(result.response)
+            self.home_keys.add(section_key(result.response.url))
             final = urlsplit(result.response.url).path.rstrip("/") or "/"
             generation = next((p for p in site.generations if (urlsplit(p.home_url).path.rstrip("/") or "/") == final),
                               site.main)
