@@ -25,7 +25,7 @@ from ...clock import vn_today
 from ...site.profile import Profile
 from ...site.site import Site
 from ...site.urls import ArticleRef, KeyIndex, absolute
-from ..discover import Listing, SectionLink, section_key, sitemaps_in_robots
+from ..discover import Listing, SectionLink, section_address, section_key, sitemaps_in_robots
 from ..messages import (
     ArticleFetched,
     Failed,
@@ -63,6 +63,7 @@ class LiveDiscovery:
         self.known: dict[str, SectionRow] = {}
         self.queue = _Queue()
         self.home_tries: list[str] = []
+        self._address: dict[str, str] = {}  # section key -> its first page as found this run
         self.home_keys: set[str] = set()  # the homes' addresses: read as the home every run, never a section
         self.generation: Profile | None = None
         self._full_revisits_done = False
@@ -73,7 +74,7 @@ class LiveDiscovery:
         o, site, archive = ctx.options, ctx.site, ctx.archive
         plan = Plan()
         self.queue.budget = o.max_articles if o.max_articles is not None else -1
-        self.known = {row.url: row for row in archive.sections.all()}
+        self.known = {section_key(row.url): row for row in archive.sections.all()}
         # 1. What earlier runs discovered and did not finish.
         for q in archive.state.frontier(None if o.full else o.max_attempts):
             ref = site.article(q.url)
@@ -98,12 +99,12 @@ class LiveDiscovery:
         if o.folders:
             return plan
         # 4. The sections earlier runs found, and the sitemaps.
-        for row in self.known.values():
-            if row.kind == "page" and not o.full or row.url in self.home_keys:
+        for key, row in self.known.items():
+            if row.kind == "page" and not o.full or key in self.home_keys:
                 continue
             if row.gone_at and not o.full:
                 continue
-            self._walk(row.url, row.name, row.kind, row.found_by, ctx, plan, row=row)
+            self._walk(key, row.name, row.kind, row.found_by, ctx, plan, row=row)
         robots_maps = sitemaps_in_robots(ctx.robots.body.decode("utf-8", "replace")) if ctx.robots is not None and \
             ctx.robots.status == 200 else []
         for url in robots_maps:
@@ -136,7 +137,9 @@ class LiveDiscovery:
         if row is not None and not ctx.options.full and (row.gone_at or row.kind == "page"):
             return
         if row is None:
-            plan.found.append(SectionFound(key, name, kind, found_by))
+            row_address = section_address(ctx.site.canonical(url))
+            plan.found.append(SectionFound(row_address, name, kind, found_by))
+            self._address[key] = row_address
         self._walk(key, name, kind, row.found_by if row else found_by, ctx, plan, row=row)
 
     def _walk(self, key: str, name: str | None, kind: SectionKind, found_by: FoundBy, ctx: RunContext, plan: Plan,
@@ -144,10 +147,12 @@ class LiveDiscovery:
         if key in self.walks:
             return None
         site = ctx.site
-        first = site.base_url + key if key.startswith("/") else site.canonical(key)
+        address = row.url if row is not None else self._address.get(key, key)
+        first = site.base_url + address if address.startswith("/") else site.canonical(address)
         walk = Walk(key, first, name or _section_name(site, first), kind if kind != "page" else "listing", found_by,
                     walked_before=bool(row and row.complete_at), full=ctx.options.full,
-                    max_pages=ctx.options.max_pages, since=ctx.options.since.isoformat() if ctx.options.since else None)
+                    max_pages=ctx.options.max_pages, since=ctx.options.since.isoformat() if ctx.options.since else None,
+                    address=address)
         self.walks[key] = walk
         task_kind = {"sitemap": "sitemap", "feed": "feed"}.get(walk.kind, "listing")
         validators = (row.etag, row.last_modified) if row and walk.kind in ("sitemap", "feed") else (None, None)
@@ -221,10 +226,11 @@ class LiveDiscovery:
             # An article's address that serves a listing: a section, read as its first page.
             key = section_key(result.response.url)
             if key not in self.walks and len(self.walks) < ctx.options.max_sections:
-                plan.found.append(SectionFound(key, None, "listing", "listing"))
+                address = section_address(result.response.url)
+                plan.found.append(SectionFound(address, None, "listing", "listing"))
                 walk = Walk(key, result.response.url, _section_name(ctx.site, result.response.url), "listing",
                             "listing", walked_before=False, full=ctx.options.full, max_pages=ctx.options.max_pages,
-                            since=None)
+                            since=None, address=address)
                 self.walks[key] = walk
                 self._listing_page(walk, task, result.listing, result.response.url, ctx, plan)
         return plan
@@ -270,7 +276,7 @@ class LiveDiscovery:
         task = result.task
         if isinstance(result, Gone):
             if task.page == 1:
-                plan.gone.append(SectionGone(walk.key, result.reason))
+                plan.gone.append(SectionGone(walk.address, result.reason))
                 ctx.summary.sections_gone.append(walk.url)
                 self._finish(walk, WalkStep(stop="gone", complete=False), ctx, plan, gone=result.reason)
             else:
@@ -328,7 +334,7 @@ class LiveDiscovery:
         if walk.kind == "listing" and walk.listed_total == 0 and step.stop in ("end", "empty") and walk.pages <= 1:
             kind = "page"  # lists nothing: not a section (skipped by later syncs)
         if record and gone is None:
-            plan.walked.append(SectionWalked(walk.key, kind, walk.pages, step.complete, *validators))
+            plan.walked.append(SectionWalked(walk.address, kind, walk.pages, step.complete, *validators))
         if gone is None and kind != "page" and step.stop != "error":
             ctx.summary.sections += 1
             found = ctx.summary.sections_found
