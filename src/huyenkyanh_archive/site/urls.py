@@ -24,6 +24,8 @@ Keys are matched across forms: an id-form address also gives the slug key,
 so an article first archived from its id-less address is found again when a
 listing later links it with its id, and the id is then learned, not a second
 article made (the archive keeps every key of an article: ``article_keys``).
+An article whose page gives the id its address lacks (a canonical link) is
+named by that id from its first save.
 """
 
 from __future__ import annotations
