@@ -2,6 +2,7 @@
 
     python -m bench.crawl                  # 2,000 and 10,000 articles
     python -m bench.crawl --sizes 2000     # one size
+    python -m bench.crawl --replica newer  # the newer software's replica (?page=N, three address forms)
 
 For each size: first the replica alone (several client threads, no crawler)
 to show it serves several times the rate asked of the crawler; then a full
@@ -9,7 +10,9 @@ crawl (``kyanh-archive crawl --delay 0 --concurrency 8``) in a subprocess:
 articles/s, CPU per article, peak RSS of the crawl process and peak PSS of
 it with its extraction workers (both sampled from /proc), requests per
 article; then an incremental run with no change: requests made (goal: one
-per folder plus robots.txt). The load average before the crawl is shown:
+per folder plus robots.txt); at the --baseline-sizes, the baseline: ``wget
+--mirror`` over the same replica, as users run it (its defaults: one
+connection, no wait), articles/s and the ratio. The load average before the crawl is shown:
 the machine's other work slows the crawl down.
 """
 
@@ -29,6 +32,7 @@ from pathlib import Path
 
 from tests.support.render import article_path, load_corpus
 from tests.support.replica import Faults, Replica, synthetic_articles
+from tests.support.replica_newer import NewerReplica
 
 GOAL_RATE = 150.0  # articles/s asked of the crawler
 LATENCY = 0.020
@@ -133,12 +137,31 @@ def run_crawl(db: Path, rep: Replica, *extra: str) -> tuple[dict, float, float, 
     return end, wall, main_mb, tree_mb, usage.ru_utime + usage.ru_stime
 
 
-def bench(size: int, corpus: list[dict]) -> dict:
+def run_wget(rep: Replica, home: str, work: Path) -> tuple[float, int]:
+    """The baseline: ``wget --mirror`` (recursive, timestamping, infinite depth; one connection,
+    no wait: its defaults) from the home page. (wall seconds, article pages it fetched)."""
+    rep.clear_log()
+    t0 = time.monotonic()
+    subprocess.run(["wget", "--mirror", "--no-parent", "--quiet", "--tries=3", "--directory-prefix",
+                    str(work / "wget"), rep.base_url + home], check=False, timeout=3600)
+    wall = time.monotonic() - t0
+    fetched = len({e.path for e in rep.article_requests() if e.status == 200})
+    shutil.rmtree(work / "wget", ignore_errors=True)
+    return wall, fetched
+
+
+def bench(size: int, corpus: list[dict], kind: str = "old", baseline: bool = False) -> dict:
     articles = synthetic_articles(size, corpus, seed=size)
     work = Path(tempfile.mkdtemp(prefix="kyanh-bench-"))
     try:
-        with Replica(articles, per_page=10, faults=Faults(latency=LATENCY)) as rep:
-            capacity = replica_capacity(rep, [article_path(a) for a in articles[:500]])
+        if kind == "newer":
+            rep: Replica = NewerReplica(articles, per_page=10, faults=Faults(latency=LATENCY))
+            paths = [rep.href(a, i) for i, a in enumerate(articles[:500])]  # type: ignore[attr-defined]
+        else:
+            rep = Replica(articles, per_page=10, faults=Faults(latency=LATENCY))
+            paths = [article_path(a) for a in articles[:500]]
+        with rep:
+            capacity = replica_capacity(rep, paths)
             rep.clear_log()
             db = work / "bench.db"
             load_before = os.getloadavg()[0]
@@ -147,13 +170,19 @@ def bench(size: int, corpus: list[dict]) -> dict:
             rep.clear_log()
             end2, wall2, rss2, _, _ = run_crawl(db, rep)
             sync_requests = len(rep.log)
-            folders = len(rep.folders())
+            # robots.txt, the home and the folders; the newer software: also its sitemap and feed.
+            folders = len(rep.folders()) + (1 if kind == "old" else 3)
+            wget_rate = None
+            if baseline and shutil.which("wget"):
+                wget_wall, wget_articles = run_wget(rep, "/kyanh/portal" if kind == "old" else "/", work)
+                wget_rate = wget_articles / wget_wall
         db_mb = sum(f.stat().st_size for f in work.iterdir()) / 1e6
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rate = end["new"] / end["elapsed"]
     asked = GOAL_RATE * full_requests / max(1, end["new"])
     return {
+        "replica": kind,
         "articles": size,
         "archived": end["new"],
         "failed": end["failed"],
@@ -173,6 +202,8 @@ def bench(size: int, corpus: list[dict]) -> dict:
         "sync_requests": sync_requests,
         "sync_expected": folders + 1,
         "sync_new": end2["new"],
+        "wget_mirror_articles_per_s": round(wget_rate, 1) if wget_rate else "-",
+        "ratio_vs_wget": round(rate / wget_rate, 1) if wget_rate else "-",
         "sync_s": round(wall2, 2),
         "sync_rss_mb": round(rss2, 1),
     }
@@ -181,9 +212,14 @@ def bench(size: int, corpus: list[dict]) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="2000,10000")
+    ap.add_argument("--replica", choices=("old", "newer"), default="old",
+                    help="old: the old portal software; newer: the 2025 software (/vi/<section>?page=N, /tin-bai/<n>)")
+    ap.add_argument("--baseline-sizes", default="2000",
+                    help="sizes at which wget --mirror is timed too (one connection: slow at large sizes)")
     args = ap.parse_args()
     corpus = load_corpus()
-    rows = [bench(int(n), corpus) for n in args.sizes.split(",")]
+    with_baseline = {int(n) for n in args.baseline_sizes.split(",") if n}
+    rows = [bench(int(n), corpus, args.replica, int(n) in with_baseline) for n in args.sizes.split(",")]
     cols = list(rows[0])
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
@@ -191,7 +227,7 @@ def main() -> None:
         print("| " + " | ".join(str(r[c]) for c in cols) + " |")
     ok = all(r["articles_per_s"] >= GOAL_RATE and r["peak_rss_mb"] < 200 and r["peak_tree_pss_mb"] < 200 and r["sync_requests"] == r["sync_expected"]
              and r["archived"] == r["articles"] for r in rows)
-    print(f"goal (>= {GOAL_RATE:.0f} articles/s, RSS < 200 MB, sync = folders + robots.txt): {'met' if ok else 'NOT met'}")
+    print(f"goal (>= {GOAL_RATE:.0f} articles/s, RSS < 200 MB, sync = sections + robots.txt (+ home)): {'met' if ok else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -45,8 +45,21 @@ def folder_of(article: dict[str, Any]) -> str:
     return article_path(article).split("/")[4]
 
 
-def _menu(base: str) -> str:
-    items = "".join(f'<li><a href="{base}/folder/{slug}">{esc(name)}</a></li>' for slug, name in FOLDER_NAMES.items())
+# A site's own menu: (label, folder slugs) groups, each a sub-menu; folder slug -> name.
+Menu = Sequence[tuple[str, Sequence[str]]]
+
+
+def _menu(base: str, site_menu: tuple[Menu, dict[str, str]] | None = None) -> str:
+    if site_menu is None:
+        items = "".join(f'<li><a href="{base}/folder/{slug}">{esc(name)}</a></li>' for slug, name in FOLDER_NAMES.items())
+    else:
+        groups, names = site_menu
+        items = "".join(
+            f'<li class="has-sub"><a href="javascript:;">{esc(label)}</a><ul class="sub">'
+            + "".join(f'<li><a href="{base}/folder/{f}">{esc(names.get(f, f))}</a></li>' for f in folders)
+            + "</ul></li>"
+            for label, folders in groups
+        )
     # The live menu has sub-menus of public services: bulk that every page carries.
     sub = "".join(
         f'<li><a href="{base}/folder/dich-vu-cong-{i}">Thủ tục hành chính lĩnh vực {i}: hướng dẫn, biểu mẫu, quy trình</a></li>'
@@ -78,7 +91,8 @@ _FOOTER = (
 )
 
 
-def _page(title: str, base: str, content: str, latest: Sequence[tuple[str, str]]) -> str:
+def _page(title: str, base: str, content: str, latest: Sequence[tuple[str, str]],
+          site_menu: tuple[Menu, dict[str, str]] | None = None) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -86,7 +100,7 @@ def _page(title: str, base: str, content: str, latest: Sequence[tuple[str, str]]
         f'<link rel="stylesheet" href="{base}/css/style.css">{_HEAD_ASSETS}\n</head>\n<body>\n'
         f'<div id="header"><div class="logo"><a href="{base}"><img src="{base}/images/logo.png" '
         'alt="Cổng thông tin điện tử huyện Kỳ Anh"></a></div>'
-        f'{_menu(base)}<form class="search" action="{base}/search"><input name="q"></form></div>\n'
+        f'{_menu(base, site_menu)}<form class="search" action="{base}/search"><input name="q"></form></div>\n'
         f'<div id="main"><div id="content">\n{content}\n</div>\n{_sidebar(base, latest)}\n</div>\n'
         f"{_FOOTER}\n</body>\n</html>\n"
     )
@@ -106,6 +120,7 @@ def render_portal_article(
     *,
     base: str = "/kyanh/portal",
     latest: Sequence[tuple[str, str]] | None = None,
+    site_menu: tuple[Menu, dict[str, str]] | None = None,
 ) -> str:
     """An article page in the portal's markup (h1.news-title, div.news-content …)."""
     folder = folder_of(article)
@@ -134,7 +149,7 @@ def render_portal_article(
         '<div class="tools"><a href="javascript:window.print()">In bài viết</a> <a href="#">Gửi email</a></div>\n'
         f"{related}\n</div>"
     )
-    return _page(article["title"], base, content, latest or _default_latest(base))
+    return _page(article["title"], base, content, latest or _default_latest(base), site_menu)
 
 
 def render_listing(
@@ -144,6 +159,7 @@ def render_listing(
     page: int,
     pages: int,
     base: str = "/kyanh/portal",
+    site_menu: tuple[Menu, dict[str, str]] | None = None,
 ) -> str:
     """One folder page: ``items`` newest first, with a pager to ``pages`` pages."""
     entries = []
@@ -161,12 +177,12 @@ def render_listing(
         links.append(f'<span class="current">{n}</span>' if n == page else f'<a href="{href}">{n}</a>')
     if page < pages:
         links.append(f'<a class="next" href="{base}/folder/{folder}/{page + 1}.html">Sau &raquo;</a>')
-    name = FOLDER_NAMES.get(folder, folder)
+    name = (site_menu[1] if site_menu else FOLDER_NAMES).get(folder, folder)
     content = (
         f'<div class="breadcrumb"><a href="{base}">Trang chủ</a> &raquo; {esc(name)}</div>\n'
         f'<div class="folder-news">{"".join(entries)}</div>\n<div class="pager">{" ".join(links)}</div>'
     )
-    return _page(f"{name} - Cổng thông tin điện tử huyện Kỳ Anh", base, content, _default_latest(base))
+    return _page(f"{name} - Cổng thông tin điện tử huyện Kỳ Anh", base, content, _default_latest(base), site_menu)
 
 
 # --------------------------------------------------------------------------- other layouts

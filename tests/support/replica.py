@@ -31,11 +31,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.support.render import FOLDER_NAMES, article_path, folder_of, render_listing, render_portal_article
+from tests.support.render import FOLDER_NAMES, Menu, article_path, esc, folder_of, render_listing, render_portal_article
 
 SITE = "kyanh"
 BASE = f"/{SITE}/portal"
 _ARTICLE = re.compile(rf"^{BASE}/read/(?P<folder>[^/]+)/news/(?P<slug>[^/]*)\.html/(?P<id>\d{{14}})/?$")
+_IDLESS = re.compile(rf"^{BASE}/read/(?P<folder>[^/]+)/news/(?P<slug>[^/]+)\.html/?$")
 _FOLDER = re.compile(rf"^{BASE}/folder/(?P<folder>[^/]+?)(?:/(?P<page>\d+)\.html)?/?$")
 
 
@@ -88,8 +89,13 @@ class Replica:
         gone_status: int = 404,
         page_size: str = "full",
         host: str = "127.0.0.1",
+        menu: Menu | None = None,
+        folder_names: dict[str, str] | None = None,
     ) -> None:
+        """``menu`` and ``folder_names``: the site's own folders in sub-menus (default: the profile's, flat)."""
         self.per_page = per_page
+        self.folder_names = folder_names if folder_names is not None else FOLDER_NAMES
+        self.site_menu = (menu, self.folder_names) if menu is not None else None
         self.robots = robots
         self.faults = faults or Faults()
         self.gzip_pages = gzip_pages
@@ -101,6 +107,7 @@ class Replica:
         self._articles: dict[str, dict[str, Any]] = {}
         self._meta: dict[str, dict[str, Any]] = {}  # id -> version, modified, extra folders, hrefs
         self._listings: dict[str, list[str]] = {}
+        self._slugs: dict[str, str] = {}  # slug -> id: the id-less addresses
         self._dirty = True
         self._fail_counts: dict[str, int] = {}
         self.log: list[LogEntry] = []
@@ -115,12 +122,16 @@ class Replica:
     def article_id(article: dict[str, Any]) -> str:
         return article["url"].rstrip("/").rsplit("/", 1)[1]
 
-    def add(self, article: dict[str, Any], *, also_in: Iterable[str] = (), href: str | None = None) -> str:
-        """Publish ``article``; ``also_in`` lists it under more folders, ``href`` overrides its listing link."""
+    def add(self, article: dict[str, Any], *, also_in: Iterable[str] = (), href: str | None = None,
+            canonical: bool = False) -> str:
+        """Publish ``article``; ``also_in`` lists it under more folders, ``href`` overrides its listing link,
+        ``canonical`` gives its page a ``<link rel="canonical">`` (with the id)."""
         aid = self.article_id(article)
         with self._lock:
             self._articles[aid] = copy.deepcopy(article)
-            self._meta[aid] = {"version": 1, "modified": time.time(), "also_in": list(also_in), "href": href}
+            self._slugs[article_path(article).split("/")[6].removesuffix(".html")] = aid
+            self._meta[aid] = {"version": 1, "modified": time.time(), "also_in": list(also_in), "href": href,
+                               "canonical": canonical}
             self._dirty = True
         return aid
 
@@ -152,7 +163,10 @@ class Replica:
             return self._render_article(self._articles[article_id]).encode("utf-8")
 
     def _render_article(self, art: dict[str, Any]) -> str:
-        return render_portal_article(art)
+        page = render_portal_article(art, site_menu=self.site_menu)
+        if self._meta.get(self.article_id(art), {}).get("canonical"):
+            page = page.replace("</title>", f'</title>\n<link rel="canonical" href="{esc(art["url"])}">', 1)
+        return page
 
     def _folder_ids(self, folder: str) -> list[str]:
         with self._lock:
@@ -175,7 +189,7 @@ class Replica:
     def _render_listing(self, folder: str, page: int) -> str | None:
         ids = self._folder_ids(folder)
         pages = max(1, -(-len(ids) // self.per_page))
-        if page > pages or (folder not in self._listings and folder not in FOLDER_NAMES):
+        if page > pages or (folder not in self._listings and folder not in self.folder_names):
             return None
         with self._lock:
             items = []
@@ -187,7 +201,7 @@ class Replica:
                     path[4] = folder
                     art = {**art, "url": "http://h" + "/".join(path)}
                 items.append((aid, art))
-            text = render_listing(folder, [a for _, a in items], page=page, pages=pages)
+            text = render_listing(folder, [a for _, a in items], page=page, pages=pages, site_menu=self.site_menu)
             for aid, art in items:
                 href = self._meta[aid]["href"]
                 if href:
@@ -195,6 +209,11 @@ class Replica:
         return text
 
     def home(self) -> str:
+        if self.site_menu is not None:
+            from tests.support.render import _menu
+
+            return ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>Kỳ Anh</title></head><body>'
+                    f"{_menu(BASE, self.site_menu)}</body></html>")
         links = "".join(f'<li><a href="{BASE}/folder/{f}">{n}</a></li>' for f, n in FOLDER_NAMES.items())
         return f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Kỳ Anh</title></head><body><ul class="menu">{links}</ul></body></html>'
 
@@ -220,7 +239,7 @@ class Replica:
     def start(self) -> Replica:
         replica = self
 
-        class Handler(_Handler):
+        class Handler(self._handler_base()):  # type: ignore[misc]
             pass
 
         Handler.replica = replica
@@ -230,6 +249,10 @@ class Replica:
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
+
+    def _handler_base(self) -> type[_Handler]:
+        """The request handler class: other replicas (other software) route other addresses."""
+        return _Handler
 
     def stop(self) -> None:
         if self._server is not None:
@@ -392,6 +415,31 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(entry, status, body, headers, ctype)
 
+    def _article(self, aid: str) -> tuple[int, bytes, dict[str, str], str]:
+        """Article ``aid`` with its validators, 304 to a matching conditional GET, or gone."""
+        rep = self.replica
+        with rep._lock:
+            art = rep._articles.get(aid)
+            meta = dict(rep._meta.get(aid) or {})
+        if art is None:
+            return rep.gone_status, b"<html><body>Not found</body></html>", {}, "text/html; charset=utf-8"
+        etag = f'"{aid}-{meta["version"]}"'
+        modified = _http_date(meta["modified"])
+        validators = {"ETag": etag, "Last-Modified": modified}
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        if inm is not None:
+            if etag in [v.strip() for v in inm.split(",")]:
+                return 304, b"", validators, "text/html; charset=utf-8"
+        elif ims is not None:
+            try:
+                since = email.utils.parsedate_to_datetime(ims).timestamp()
+            except (TypeError, ValueError):
+                since = -1
+            if int(meta["modified"]) <= since:
+                return 304, b"", validators, "text/html; charset=utf-8"
+        return 200, rep._render_article(art).encode(), validators, "text/html; charset=utf-8"
+
     def _route(self, path: str) -> tuple[int, bytes, dict[str, str], str]:
         rep = self.replica
         if path == "/robots.txt":
@@ -400,28 +448,10 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, rep.home().encode(), {}, "text/html; charset=utf-8"
         m = _ARTICLE.match(path)
         if m:
-            aid = m.group("id")
-            with rep._lock:
-                art = rep._articles.get(aid)
-                meta = dict(rep._meta.get(aid) or {})
-            if art is None:
-                return rep.gone_status, b"<html><body>Not found</body></html>", {}, "text/html; charset=utf-8"
-            etag = f'"{aid}-{meta["version"]}"'
-            modified = _http_date(meta["modified"])
-            validators = {"ETag": etag, "Last-Modified": modified}
-            inm = self.headers.get("If-None-Match")
-            ims = self.headers.get("If-Modified-Since")
-            if inm is not None:
-                if etag in [v.strip() for v in inm.split(",")]:
-                    return 304, b"", validators, "text/html; charset=utf-8"
-            elif ims is not None:
-                try:
-                    since = email.utils.parsedate_to_datetime(ims).timestamp()
-                except (TypeError, ValueError):
-                    since = -1
-                if int(meta["modified"]) <= since:
-                    return 304, b"", validators, "text/html; charset=utf-8"
-            return 200, rep._render_article(art).encode(), validators, "text/html; charset=utf-8"
+            return self._article(m.group("id"))
+        m = _IDLESS.match(path)
+        if m:
+            return self._article(rep._slugs.get(m.group("slug"), ""))
         m = _FOLDER.match(path)
         if m:
             text = rep._render_listing(m.group("folder"), int(m.group("page") or 1))
@@ -459,3 +489,49 @@ def synthetic_articles(n: int, corpus: list[dict[str, Any]], *, seed: int = 0) -
         )
         out.append(art)
     return out
+
+
+# -- the old software with a site's own folders -------------------------------------------
+# Folders seen in the real portal's published addresses, unlike the profile's six (only
+# quoc-phong-an-ninh is in both), in sub-menus; the old folder each one takes articles from.
+VARIANT_FOLDERS = {
+    "tin-tuc-su-kien": ("tintuc", "Tin tức"),
+    "tin-tuc-khac": ("chinh-tri", "Chính trị"),
+    "kinh-te": ("thong-tin-ve-nong-nghiep", "Thông tin về nông nghiệp"),
+    "van-hoa-xa-hoi": ("hoi-dong-nhan-dan-huyen-1", "Hội đồng nhân dân huyện"),
+    "quoc-phong-an-ninh": ("quoc-phong-an-ninh", "Quốc phòng - An ninh"),
+}
+VARIANT_MENU: Menu = (
+    ("Tin tức", ("tintuc", "chinh-tri")),
+    ("Lĩnh vực", ("thong-tin-ve-nong-nghiep", "quoc-phong-an-ninh")),
+    ("Chính quyền", ("hoi-dong-nhan-dan-huyen-1",)),
+)
+
+
+def idless_path(article: dict[str, Any]) -> str:
+    """``/kyanh/portal/read/<folder>/news/<slug>.html``: the address without its id."""
+    return article_path(article).rsplit("/", 1)[0]
+
+
+def variant_replica(corpus: Iterable[dict[str, Any]], **kwargs: Any) -> Replica:
+    """The old software serving its own folder set (:data:`VARIANT_FOLDERS`) in sub-menus;
+    every third article linked without its id, half of those with the id only in the
+    page's canonical link. ``replica.idless`` and ``replica.canonical`` name them."""
+    names = {new: name for new, name in VARIANT_FOLDERS.values()}
+    rep = Replica(menu=VARIANT_MENU, folder_names=names, **kwargs)
+    rep.idless, rep.canonical = set(), set()  # type: ignore[attr-defined]
+    for i, src in enumerate(corpus):
+        art = copy.deepcopy(src)
+        old = folder_of(art)
+        new, name = VARIANT_FOLDERS.get(old, (old, art["category"]))
+        path = article_path(art).split("/")
+        path[4] = new
+        art["url"] = art["url"][: art["url"].index("/", 8)] + "/".join(path)
+        art["category"] = name
+        idless = i % 3 == 0
+        rep.add(art, href=idless_path(art) if idless else None, canonical=idless and i % 6 == 0)
+        if idless:
+            rep.idless.add(Replica.article_id(art))  # type: ignore[attr-defined]
+            if i % 6 == 0:
+                rep.canonical.add(Replica.article_id(art))  # type: ignore[attr-defined]
+    return rep

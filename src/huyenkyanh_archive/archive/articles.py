@@ -144,7 +144,10 @@ class Articles:
         prep = prepared or prepare_record(record)
         known = self._archive.keys.find(all_keys)
         if known is None:
-            pk = self._insert_article(record, all_keys[0], folder, fetched_at, etag, last_modified)
+            # Named by its 14-digit id when any key gives one (the page's canonical link, say,
+            # for an article reached by an address without it), else by its strongest key.
+            name = next((k for k in all_keys if ARTICLE_ID_RE.match(k)), all_keys[0])
+            pk = self._insert_article(record, name, folder, fetched_at, etag, last_modified)
             self._versions.add(pk, 1, response_id, fetched_at, prep)
             self._insert_children(pk, record, prep.fts)
             outcome: SaveOutcome = "new"

@@ -31,7 +31,7 @@ from ..site.site import Site
 from ..site.urls import ArticleRef, absolute, parse_article_url, strip_tracking
 
 __all__ = ["Listing", "ListedArticle", "SectionLink", "SitemapDoc", "asset_urls", "decode_page", "read_feed",
-           "read_page", "read_sitemap", "section_key", "sitemaps_in_robots"]
+           "read_page", "read_sitemap", "section_address", "section_key", "sitemaps_in_robots"]
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _NEXT_WORDS = ("sau", "tiếp", "tiep", "next", "»", "›", "older")
@@ -118,13 +118,20 @@ def _item_date(link: LexborNode) -> str | None:
     return None
 
 
-def section_key(url: str) -> str:
-    """A section's identity: its first page's path and query on the site, page numbers dropped."""
+def section_address(url: str) -> str:
+    """A section's first page as the site links it: path and query, page numbers dropped, the
+    path's trailing slash kept (WordPress answers ``/category/x`` with a redirect to ``/category/x/``)."""
     parts = urlsplit(url)
     path = _NUMBERED_PAGE.sub("", _WP_PAGE.sub("/", parts.path)) or "/"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _PAGE_PARAMS])
-    path = path.rstrip("/") or "/"
     return path + (f"?{query}" if query else "")
+
+
+def section_key(url: str) -> str:
+    """A section's identity: its first page's path and query on the site, page numbers and the
+    trailing slash dropped."""
+    path, sep, query = section_address(url).partition("?")
+    return (path.rstrip("/") or "/") + sep + query
 
 
 def _marked(tree: LexborHTMLParser, selector: str) -> set[int]:
@@ -293,7 +300,9 @@ def _same_section(url: str, key: str, site: Site) -> bool:
 
 _LOC = re.compile(r"<loc>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</loc>", re.I | re.S)
 _SITEMAP_INDEX = re.compile(r"<sitemapindex\b", re.I)
-_POSTS = re.compile(r"post|news|article|tin|bai|item", re.I)
+# A sitemap of posts by its file name ("post-sitemap.xml", "wp-sitemap-posts-post-1.xml",
+# "sitemap-news.xml"), the words whole: "sitemap" itself holds "item".
+_POSTS = re.compile(r"(?<![a-z])(?:posts?|news|articles?|tin|bai|items?)(?![a-z])", re.I)
 _MAX_SITEMAP = 50 * 1024 * 1024
 
 

@@ -19,8 +19,10 @@ __all__ = ["self_addresses"]
 _TAG_RE = re.compile(r"<(?:link|meta)\b[^>]*>", re.I)
 _ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _A_RE = re.compile(r"<a\b([^>]*)>(.{0,200}?)</a>", re.I | re.S)
-_SELF_WORDS = re.compile(r"print|in-bai|inbai|in bài|in trang|share|sharer|chia sẻ|chia-se|zalo|facebook\.com/sharer|twitter\.com/intent",
-                         re.I)
+# "in bài" (print the article) only as words of its own: the newer software's article
+# addresses say "/tin-bai/" and its listings "Tin bài", which are no print links.
+_SELF_WORDS = re.compile(r"print|(?<!\w)(?:in-bai|inbai|in bài|in trang)|share|sharer|chia sẻ|chia-se|zalo"
+                         r"|facebook\.com/sharer|twitter\.com/intent", re.I)
 _ID_IN_TEXT = re.compile(r"(?<!\d)(\d{14})(?!\d)")
 _HEAD_LIMIT = 200_000  # canonical and og:url live in the head; share links may sit anywhere
 

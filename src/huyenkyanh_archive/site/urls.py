@@ -24,6 +24,8 @@ Keys are matched across forms: an id-form address also gives the slug key,
 so an article first archived from its id-less address is found again when a
 listing later links it with its id, and the id is then learned, not a second
 article made (the archive keeps every key of an article: ``article_keys``).
+An article whose page gives the id its address lacks (a canonical link) is
+named by that id from its first save.
 """
 
 from __future__ import annotations
@@ -168,10 +170,13 @@ def parse_article_url(url: str, profile: Profile, *, assume_article: bool = Fals
             continue
         folder = groups.get("section") or groups.get("folder")
         return ArticleRef(keys[0], keys, folder, profile.base_url + path.rstrip("/"), profile.name)
-    if profile.generic and (assume_article or looks_like_article_path(path, parts.query)) and path.strip("/"):
+    if profile.generic and (assume_article and not _listing_segments(path) or looks_like_article_path(path, parts.query)) \
+            and path.strip("/"):
         key = path_key(path, parts.query)
         query = _id_query(parts.query)
-        return ArticleRef(key, (key,), None, profile.base_url + (path.rstrip("/") or "/") + (f"?{query}" if query else ""),
+        # The address as the site writes it, trailing slash kept: WordPress answers /slug with a
+        # redirect to /slug/ (the key has no slash: both are one article).
+        return ArticleRef(key, (key,), None, profile.base_url + (path or "/") + (f"?{query}" if query else ""),
                           profile.name)
     return None
 
@@ -194,6 +199,11 @@ def _id_query(query: str) -> str:
     """The parameters of a query that identify a page (``?p=123``), sorted."""
     kept = sorted((k.lower(), v) for k, v in parse_qsl(query) if k.lower() in _ID_PARAMS and v.isdigit())
     return urlencode(kept)
+
+
+def _listing_segments(path: str) -> bool:
+    """A path through a listing, tag, feed or the site's machinery: never one article, whoever links it."""
+    return any(s.lower() in _NOT_ARTICLE_SEGMENTS for s in path.split("/") if s)
 
 
 def looks_like_article_path(path: str, query: str = "") -> bool:

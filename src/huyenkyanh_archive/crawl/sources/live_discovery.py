@@ -24,8 +24,8 @@ from ...archive.sections import FoundBy, SectionKind, SectionRow
 from ...clock import vn_today
 from ...site.profile import Profile
 from ...site.site import Site
-from ...site.urls import ArticleRef, KeyIndex
-from ..discover import Listing, SectionLink, section_key, sitemaps_in_robots
+from ...site.urls import ArticleRef, KeyIndex, absolute
+from ..discover import Listing, SectionLink, section_address, section_key, sitemaps_in_robots
 from ..messages import (
     ArticleFetched,
     Failed,
@@ -106,6 +106,8 @@ class LiveDiscovery:
         self.known: dict[str, SectionRow] = {}
         self.queue = _Queue()
         self.home_tries: list[str] = []
+        self._address: dict[str, str] = {}  # section key -> its first page as found this run
+        self.home_keys: set[str] = set()  # the homes' addresses: read as the home every run, never a section
         self.generation: Profile | None = None
         self._full_revisits_done = False
         self.assets = _Assets()
@@ -115,18 +117,15 @@ class LiveDiscovery:
         o, site, archive = ctx.options, ctx.site, ctx.archive
         plan = Plan()
         self.queue.budget = o.max_articles if o.max_articles is not None else -1
-        self.known = {row.url: row for row in archive.sections.all()}
+        self.known = {section_key(row.url): row for row in archive.sections.all()}
         # 1. What earlier runs discovered and did not finish.
         for q in archive.state.frontier(None if o.full else o.max_attempts):
             ref = site.article(q.url)
             if ref is not None and not self.queue.queue(ref, q.folder, "frontier", plan, frontier=False):
                 break
         # 2. The home of the generation the site was last served by, then the others.
-        remembered = archive.state.get_meta(_GENERATION_KEY)
-        order = sorted(site.generations, key=lambda p: 0 if p.name == remembered else 1)
-        self.home_tries = [p.home_url for p in order]
-        if not site.generic and "/" not in [urlsplit(u).path for u in self.home_tries]:
-            self.home_tries.append(site.base_url + "/")
+        self.home_tries = _home_addresses(site, archive.state.get_meta(_GENERATION_KEY))
+        self.home_keys = {section_key(site.canonical(u)) for u in self.home_tries}
         if not o.folders:
             plan.tasks.append(Task("home", self.home_tries.pop(0), found_by="home"))
         # 3. The profile's folders: seeds (and with --folder, the only sections).
@@ -139,17 +138,15 @@ class LiveDiscovery:
         if o.folders:
             return plan
         # 4. The sections earlier runs found, and the sitemaps.
-        for row in self.known.values():
-            if row.kind == "page" and not o.full:
+        for key, row in self.known.items():
+            if row.kind == "page" and not o.full or key in self.home_keys:
                 continue
             if row.gone_at and not o.full:
                 continue
-            self._walk(row.url, row.name, row.kind, row.found_by, ctx, plan, row=row)
-        robots_maps = sitemaps_in_robots(ctx.robots.body.decode("utf-8", "replace")) if ctx.robots is not None and \
-            ctx.robots.status == 200 else []
+            self._walk(key, row.name, row.kind, row.found_by, ctx, plan, row=row)
+        robots_maps = _robots_sitemaps(ctx)
         for url in robots_maps:
-            if site.on_site(url):
-                self._add_section(site.canonical(url), None, "sitemap", "robots", ctx, plan)
+            self._add_section(url, None, "sitemap", "robots", ctx, plan)
         if not robots_maps and not any(r.kind == "sitemap" for r in self.known.values()):
             self._add_section(site.base_url + "/sitemap.xml", None, "sitemap", "probe", ctx, plan)
         # 5. Recent articles, re-checked with a conditional GET.
@@ -162,20 +159,23 @@ class LiveDiscovery:
     def _add_section(self, url: str, name: str | None, kind: SectionKind, found_by: FoundBy, ctx: RunContext,
                      plan: Plan) -> None:
         key = section_key(ctx.site.canonical(url))
-        if key in self.walks or len(self.walks) >= ctx.options.max_sections:
+        if key in self.walks or key in self.home_keys or len(self.walks) >= ctx.options.max_sections:
             return
         row = self.known.get(key)
         if row is not None and not ctx.options.full and (row.gone_at or row.kind == "page"):
             return
         if row is None:
-            plan.found.append(SectionFound(key, name, kind, found_by))
+            row_address = section_address(ctx.site.canonical(url))
+            plan.found.append(SectionFound(row_address, name, kind, found_by))
+            self._address[key] = row_address
         self._walk(key, name, kind, row.found_by if row else found_by, ctx, plan, row=row)
 
     def _walk(self, key: str, name: str | None, kind: SectionKind, found_by: FoundBy, ctx: RunContext, plan: Plan,
               *, row: SectionRow | None = None) -> Walk | None:
         if key in self.walks:
             return None
-        walk, task = _first_page(key, name, kind, found_by, ctx, row)
+        address = row.url if row is not None else self._address.get(key, key)  # as the site links it
+        walk, task = _first_page(key, address, name, kind, found_by, ctx, row)
         self.walks[key] = walk
         plan.tasks.append(task)
         return walk
@@ -232,10 +232,11 @@ class LiveDiscovery:
             # An article's address that serves a listing: a section, read as its first page.
             key = section_key(result.response.url)
             if key not in self.walks and len(self.walks) < ctx.options.max_sections:
-                plan.found.append(SectionFound(key, None, "listing", "listing"))
+                address = section_address(result.response.url)
+                plan.found.append(SectionFound(address, None, "listing", "listing"))
                 walk = Walk(key, result.response.url, _section_name(ctx.site, result.response.url), "listing",
                             "listing", walked_before=False, full=ctx.options.full, max_pages=ctx.options.max_pages,
-                            since=None)
+                            since=None, address=address)
                 self.walks[key] = walk
                 self._listing_page(walk, task, result.listing, result.response.url, ctx, plan)
         return plan
@@ -244,6 +245,7 @@ class LiveDiscovery:
         site = ctx.site
         if isinstance(result, PageFetched) and result.listing is not None:
             self.homes.add(result.response)
+            self.home_keys.add(section_key(result.response.url))
             final = urlsplit(result.response.url).path.rstrip("/") or "/"
             generation = next((p for p in site.generations if (urlsplit(p.home_url).path.rstrip("/") or "/") == final),
                               site.main)
@@ -267,7 +269,7 @@ class LiveDiscovery:
         task = result.task
         if isinstance(result, Gone):
             if task.page == 1:
-                plan.gone.append(SectionGone(walk.key, result.reason))
+                plan.gone.append(SectionGone(walk.address, result.reason))
                 ctx.summary.sections_gone.append(walk.url)
                 self._finish(walk, WalkStep(stop="gone", complete=False), ctx, plan, gone=result.reason)
             else:
@@ -325,7 +327,7 @@ class LiveDiscovery:
         if walk.kind == "listing" and walk.listed_total == 0 and step.stop in ("end", "empty") and walk.pages <= 1:
             kind = "page"  # lists nothing: not a section (skipped by later syncs)
         if record and gone is None:
-            plan.walked.append(SectionWalked(walk.key, kind, walk.pages, step.complete, *validators))
+            plan.walked.append(SectionWalked(walk.address, kind, walk.pages, step.complete, *validators))
         if gone is None and kind != "page" and step.stop != "error":
             ctx.summary.sections += 1
             found = ctx.summary.sections_found
@@ -346,14 +348,36 @@ class LiveDiscovery:
         return plan
 
 
-def _first_page(key: str, name: str | None, kind: SectionKind, found_by: FoundBy, ctx: RunContext,
+def _home_addresses(site: Site, remembered: str | None) -> list[str]:
+    """The homes to try, in order: the generation the site was last served by first, then "/"."""
+    order = sorted(site.generations, key=lambda p: 0 if p.name == remembered else 1)
+    tries = [p.home_url for p in order]
+    if not site.generic and "/" not in [urlsplit(u).path for u in tries]:
+        tries.append(site.base_url + "/")
+    return tries
+
+
+def _robots_sitemaps(ctx: RunContext) -> list[str]:
+    """The site's sitemaps robots.txt names, on the site's own host."""
+    robots = ctx.robots
+    if robots is None or robots.status != 200:
+        return []
+    out = []
+    for url in sitemaps_in_robots(robots.body.decode("utf-8", "replace")):
+        url = absolute(url, ctx.site.fetch_base + "/robots.txt") or ""  # "Sitemap: /sitemap.xml" is seen too
+        if ctx.site.on_site(url):
+            out.append(ctx.site.canonical(url))
+    return out
+
+
+def _first_page(key: str, address: str, name: str | None, kind: SectionKind, found_by: FoundBy, ctx: RunContext,
                 row: SectionRow | None) -> tuple[Walk, Task]:
     """A section's walk, and the task for its first page (conditional for sitemaps and feeds)."""
     site, o = ctx.site, ctx.options
-    first = site.base_url + key if key.startswith("/") else site.canonical(key)
+    first = site.base_url + address if address.startswith("/") else site.canonical(address)
     walk = Walk(key, first, name or _section_name(site, first), kind if kind != "page" else "listing", found_by,
                 walked_before=bool(row and row.complete_at), full=o.full,
-                max_pages=o.max_pages, since=o.since.isoformat() if o.since else None)
+                max_pages=o.max_pages, since=o.since.isoformat() if o.since else None, address=address)
     task_kind = {"sitemap": "sitemap", "feed": "feed"}.get(walk.kind, "listing")
     validators = (row.etag, row.last_modified) if row and walk.kind in ("sitemap", "feed") else (None, None)
     task = Task(task_kind, first, section=key, page=1, found_by=found_by,  # type: ignore[arg-type]

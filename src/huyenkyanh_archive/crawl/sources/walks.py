@@ -46,6 +46,10 @@ class Walk:
     done: bool = False
     seen_pages: set[str] = field(default_factory=set)
     seen_keys: set[str] = field(default_factory=set)
+    address: str = ""  # the first page's path and query as the site links it (the archive's name of it)
+
+    def __post_init__(self) -> None:
+        self.address = self.address or self.key
 
     def after_page(self, url: str, keys: list[str], dates: list[str | None], next_url: str | None, *,
                    all_held: bool, new: int, budget_left: bool) -> WalkStep:
