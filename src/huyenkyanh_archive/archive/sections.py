@@ -76,10 +76,12 @@ class Sections:
         )
 
     def counts(self) -> dict[str, int]:
-        """Sections by state: listing, sitemap, feed, page (lists nothing), gone."""
+        """Sections by state: listing, sitemap, feed, page (lists nothing), gone. A guessed
+        address that was never there (a probed ``/sitemap.xml``) is not a section gone."""
         out = {"listing": 0, "sitemap": 0, "feed": 0, "page": 0, "gone": 0}
         for kind, gone, n in self._conn.execute(
-            "SELECT kind, gone_at IS NOT NULL, count(*) FROM sections GROUP BY 1, 2"
+            "SELECT kind, gone_at IS NOT NULL, count(*) FROM sections"
+            " WHERE NOT (found_by = 'probe' AND gone_at IS NOT NULL) GROUP BY 1, 2"
         ):
             out["gone" if gone else kind] = out.get("gone" if gone else kind, 0) + n
         return out

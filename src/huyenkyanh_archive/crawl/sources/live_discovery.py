@@ -270,7 +270,8 @@ class LiveDiscovery:
         if isinstance(result, Gone):
             if task.page == 1:
                 plan.gone.append(SectionGone(walk.address, result.reason))
-                ctx.summary.sections_gone.append(walk.url)
+                if walk.found_by != "probe":  # a guessed /sitemap.xml that is not there was never the site's
+                    ctx.summary.sections_gone.append(walk.url)
                 self._finish(walk, WalkStep(stop="gone", complete=False), ctx, plan, gone=result.reason)
             else:
                 self._finish(walk, WalkStep(stop="end", complete=True), ctx, plan)
