@@ -94,3 +94,21 @@ def test_same_slug_different_ids_are_two_articles_an_idless_address_is_either() 
     seen_bare = KeyIndex()
     seen_bare.add(bare.keys)
     assert seen_bare.names(a.keys)  # the id learned later names the article archived without it
+
+
+def test_the_page_names_itself_by_canonical_og_url_print_and_share_links_only() -> None:
+    from huyenkyanh_archive.site.page_ids import self_addresses
+
+    own = "/kyanh/portal/read/tin-tuc-khac/news/bai-viet.html/20230203143649"
+    related = [f'<a href="/kyanh/portal/read/kinh-te/news/khac-{i}.html/2023020314{i:04d}">Tin {i}</a>' for i in range(300)]
+    page = (f'<html><head><meta name="viewport" content="x"><link rel="canonical" href="http://kyanh.hatinh.gov.vn{own}">'
+            f'<meta property="og:url" content="http://kyanh.hatinh.gov.vn{own}"></head><body>'
+            + "".join(related[:150])
+            + '<abbr title="print">P</abbr><div class="label">Chia sẻ</div>'
+            + f'<a class="btn" href="https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Fkyanh.hatinh.gov.vn{own}">f</a>'
+            + '<a href="/kyanh/portal/print/news/20230203143649" title="In bài">🖨</a>'
+            + "".join(related[150:]) + "</body></html>")
+    found = self_addresses(page)
+    assert found[0] == f"http://kyanh.hatinh.gov.vn{own}"  # canonical first
+    assert "id:20230203143649" in found and f"http://kyanh.hatinh.gov.vn{own}" in found
+    assert not any("khac-" in f for f in found)  # related articles' links are not the page's own

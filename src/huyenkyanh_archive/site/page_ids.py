@@ -36,12 +36,15 @@ def self_addresses(text: str) -> list[str]:
     found: list[str] = []
     head = text[:_HEAD_LIMIT]
     for tag in _TAG_RE.findall(head):
+        low = tag.lower()
+        if "canonical" not in low and "og:url" not in low:
+            continue  # the page's other <meta>/<link> tags: not parsed
         a = _attrs(tag)
         if tag[1:5].lower() == "link" and "canonical" in a.get("rel", "").lower().split() and a.get("href"):
             found.insert(0, a["href"].strip())
         elif a.get("property", a.get("name", "")).lower() == "og:url" and a.get("content"):
             found.append(a["content"].strip())
-    for m in _A_RE.finditer(text):
+    for m in _self_links(text):
         a = _attrs(m.group(1))
         href = a.get("href", "")
         if not href or not (_SELF_WORDS.search(href) or _SELF_WORDS.search(a.get("class", ""))
@@ -49,6 +52,24 @@ def self_addresses(text: str) -> list[str]:
             continue
         found.extend(_inner_addresses(href))
     return list(dict.fromkeys(found))
+
+
+def _self_links(text: str) -> list[re.Match[str]]:
+    """The ``<a>`` elements around the print/share words of the page, each once. Found from
+    the words (a few a page) back to their link, not by reading every link's attributes."""
+    out: list[re.Match[str]] = []
+    seen: set[int] = set()
+    for word in _SELF_WORDS.finditer(text):
+        start = text.rfind("<a", max(0, word.start() - 2000), word.start() + 1)
+        while start != -1 and not (text[start + 2:start + 3].isspace() or text[start + 2:start + 3] == ">"):
+            start = text.rfind("<a", max(0, word.start() - 2000), start)  # "<abbr", "<aside": not a link
+        if start == -1 or start in seen:
+            continue
+        m = _A_RE.match(text, start)
+        if m is not None and m.end() > word.start():
+            seen.add(start)
+            out.append(m)
+    return out
 
 
 def _inner_addresses(href: str) -> list[str]:

@@ -10,7 +10,7 @@ generation's profile reads its page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from ..errors import ProfileError
@@ -37,6 +37,18 @@ class Site:
 
     generations: tuple[Profile, ...]
     fetch_base: str  # scheme://host[:port] the requests go to
+    # Worked out once: every link of every page is asked about (menus repeat on each page).
+    _hosts: frozenset[str] = field(init=False, repr=False, compare=False)
+    _fetch_host: str = field(init=False, repr=False, compare=False)
+    _articles: dict[str, ArticleRef | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        hosts: set[str] = set()
+        for p in self.generations:
+            hosts |= site_hosts(p)
+        object.__setattr__(self, "_hosts", frozenset(hosts))
+        object.__setattr__(self, "_fetch_host", bare_host(urlsplit(self.fetch_base).hostname))
+        object.__setattr__(self, "_articles", {})
 
     @property
     def main(self) -> Profile:
@@ -57,10 +69,7 @@ class Site:
 
     def hosts(self) -> set[str]:
         """Every host the site was served under (bare: no ``www.``)."""
-        out: set[str] = set()
-        for p in self.generations:
-            out |= site_hosts(p)
-        return out
+        return set(self._hosts)
 
     def with_fetch_base(self, base_url: str | None) -> Site:
         return replace(self, fetch_base=(base_url or self.main.base_url).rstrip("/"))
@@ -73,7 +82,7 @@ class Site:
         if parts.scheme not in ("http", "https"):
             return False
         host = bare_host(parts.hostname)
-        return host in self.hosts() or host == bare_host(urlsplit(self.fetch_base).hostname)
+        return host in self._hosts or host == self._fetch_host
 
     def canonical(self, url: str) -> str:
         """``url`` on the site's own host and scheme (the fetch address and aliases mapped back)."""
@@ -90,14 +99,20 @@ class Site:
     # -- articles ----------------------------------------------------------------
     def article(self, url: str) -> ArticleRef | None:
         """The article an address points to, in any generation's address form."""
-        if not self.on_site(url):
-            return None
-        site_url = strip_tracking(self.canonical(url))
-        for profile in self.generations:
-            ref = parse_article_url(site_url, profile)
-            if ref is not None:
-                return ref
-        return None
+        cache = self._articles
+        if url in cache:
+            return cache[url]
+        found: ArticleRef | None = None
+        if self.on_site(url):
+            site_url = strip_tracking(self.canonical(url))
+            for profile in self.generations:
+                found = parse_article_url(site_url, profile)
+                if found is not None:
+                    break
+        if len(cache) > 200_000:
+            cache.clear()  # bounded: a crawl of a million addresses does not keep them all
+        cache[url] = found
+        return found
 
     def profile_for(self, url: str) -> Profile:
         """The generation whose markup an address's page is read with."""

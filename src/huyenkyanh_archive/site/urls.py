@@ -30,6 +30,7 @@ named by that id from its first save.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable, Iterable
@@ -127,6 +128,7 @@ def is_private_address(url: str) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked of every link of every page
 def strip_tracking(url: str) -> str:
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING_PREFIXES)]
@@ -138,6 +140,18 @@ def absolute(href: str, base: str) -> str | None:
     href = (href or "").strip()
     if not href or href.startswith("#"):
         return None
+    return _absolute(href, base)
+
+
+@functools.lru_cache(maxsize=65536)
+def _absolute(href: str, base: str) -> str | None:
+    if href.startswith("/") and not href.startswith("//") and "/." not in href:
+        # An absolute path (most links of a portal): the base's origin and the path; only
+        # relative paths need urljoin's dot-segment rules.
+        origin = _origin(base)
+        if origin is not None:
+            target = href.split("#", 1)[0]
+            return origin + (target[:-1] if target.endswith("?") else target)
     try:
         url = urljoin(base, href)
         parts = urlsplit(url)
@@ -230,3 +244,15 @@ def path_key(path: str, query: str = "") -> str:
     clean = re.sub(r"/(?:index\.(?:s?html?|php))?$", "", path) or "/"
     q = _id_query(query)
     return "path:" + clean + (f"?{q}" if q else "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _origin(base: str) -> str | None:
+    """``scheme://netloc`` of an http(s) base, None otherwise."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
