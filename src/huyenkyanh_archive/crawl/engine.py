@@ -136,7 +136,7 @@ class Engine:
         self.scheduler.extend(plan.tasks)
 
     def _feed(self) -> None:
-        capacity = 2 * max(1, self.options.concurrency)
+        capacity = 4 * max(1, self.options.concurrency)  # results waiting for the writer do not starve the workers
         while self.in_flight < capacity:
             task = self.scheduler.next()
             if task is None:

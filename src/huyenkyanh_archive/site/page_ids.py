@@ -54,19 +54,41 @@ def self_addresses(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# The words of _SELF_WORDS as plain lower-case strings: str.find over the page is some
+# hundred times faster than the case-insensitive alternation (which has no literal prefix).
+_KEYWORDS = ("print", "share", "chia sẻ", "chia-se", "zalo", "twitter.com/intent")
+_WORD_KEYWORDS = ("in-bai", "inbai", "in bài", "in trang")  # only as words of their own
+
+
+def _word_positions(text: str) -> list[int]:
+    """Where the page says print or share (positions in ``text``), in order."""
+    low = text.lower()
+    if len(low) != len(text):  # a character whose lower case is longer: positions would drift
+        return [m.start() for m in _SELF_WORDS.finditer(text)]
+    found: list[int] = []
+    for word in _KEYWORDS + _WORD_KEYWORDS:
+        whole = word in _WORD_KEYWORDS
+        i = low.find(word)
+        while i != -1:
+            if not whole or i == 0 or not low[i - 1].isalnum():
+                found.append(i)
+            i = low.find(word, i + 1)
+    return sorted(found)
+
+
 def _self_links(text: str) -> list[re.Match[str]]:
     """The ``<a>`` elements around the print/share words of the page, each once. Found from
     the words (a few a page) back to their link, not by reading every link's attributes."""
     out: list[re.Match[str]] = []
     seen: set[int] = set()
-    for word in _SELF_WORDS.finditer(text):
-        start = text.rfind("<a", max(0, word.start() - 2000), word.start() + 1)
+    for at in _word_positions(text):
+        start = text.rfind("<a", max(0, at - 2000), at + 1)
         while start != -1 and not (text[start + 2:start + 3].isspace() or text[start + 2:start + 3] == ">"):
-            start = text.rfind("<a", max(0, word.start() - 2000), start)  # "<abbr", "<aside": not a link
+            start = text.rfind("<a", max(0, at - 2000), start)  # "<abbr", "<aside": not a link
         if start == -1 or start in seen:
             continue
         m = _A_RE.match(text, start)
-        if m is not None and m.end() > word.start():
+        if m is not None and m.end() > at:
             seen.add(start)
             out.append(m)
     return out
