@@ -119,7 +119,7 @@ def _item_date(link: LexborNode) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=65536)  # menus repeat on every page: the same links, over and over
+@functools.lru_cache(maxsize=8192)  # menus repeat on every page: the same links, over and over
 def section_address(url: str) -> str:
     """A section's first page as the site links it: path and query, page numbers dropped, the
     path's trailing slash kept (WordPress answers ``/category/x`` with a redirect to ``/category/x/``)."""
@@ -129,7 +129,7 @@ def section_address(url: str) -> str:
     return path + (f"?{query}" if query else "")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
 def section_key(url: str) -> str:
     """A section's identity: its first page's path and query on the site, page numbers and the
     trailing slash dropped."""

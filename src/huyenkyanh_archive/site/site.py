@@ -109,8 +109,8 @@ class Site:
                 found = parse_article_url(site_url, profile)
                 if found is not None:
                     break
-        if len(cache) > 200_000:
-            cache.clear()  # bounded: a crawl of a million addresses does not keep them all
+        if len(cache) > 20_000:
+            cache.clear()  # bounded: memory stays flat however many addresses a crawl meets
         cache[url] = found
         return found
 

@@ -128,7 +128,7 @@ def is_private_address(url: str) -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=65536)  # pure, and asked of every link of every page
+@functools.lru_cache(maxsize=8192)  # pure, and asked of every link of every page (menus repeat)
 def strip_tracking(url: str) -> str:
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING_PREFIXES)]
@@ -143,7 +143,6 @@ def absolute(href: str, base: str) -> str | None:
     return _absolute(href, base)
 
 
-@functools.lru_cache(maxsize=65536)
 def _absolute(href: str, base: str) -> str | None:
     if href.startswith("/") and not href.startswith("//") and "/." not in href:
         # An absolute path (most links of a portal): the base's origin and the path; only

@@ -53,7 +53,7 @@ class WaybackDiscovery:
         o, site = ctx.options, ctx.site
         template = CdxQuery(url="", from_ts=o.wayback_from, to_ts=o.wayback_to)
         rows: list[Capture] = []
-        for query in site_queries(site.hosts(), template):
+        for query in site_queries(sorted(site.hosts()), template):
             for page_no in range(1, _MAX_CDX_PAGES + 1):
                 page = self.client.cdx_page(query)
                 rows.extend(page.rows)
