@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +12,8 @@ import pytest
 
 from huyenkyanh_archive.crawl import CrawlOptions, CrawlSummary, Event, crawl
 from huyenkyanh_archive.site.site import load_site
-from tests.support.crawl_support import cli, cli_argv, cli_env, profile
-from tests.support.reliability_support import assert_consistent, stored_pages
+from tests.support.crawl_support import cli, cli_argv, profile
+from tests.support.reliability_support import assert_consistent, sigkill_after, stored_pages
 from tests.support.wayback import Faults, PortalCaptures, WaybackReplica, portal_captures
 
 
@@ -145,22 +142,9 @@ def test_the_cli_archives_from_the_archive_with_json_events(captures: PortalCapt
 
 def kill_after_replays(db: Path, wb: WaybackReplica, replays: int) -> int:
     """The CLI's wayback crawl, SIGKILLed after ``replays`` capture requests."""
-    start = len(wb.requests("replay"))
-    proc = subprocess.Popen([*cli_argv(), "crawl", "--db", str(db), "--source", "wayback", "--wayback-url",
-                             wb.base_url, "--cdx-interval", "0", "--replay-interval", "0", "--concurrency", "2",
-                             "--quiet"], env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while len(wb.requests("replay")) - start < replays and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.002)
-        proc.send_signal(signal.SIGKILL)
-        return proc.wait(10)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    return sigkill_after([*cli_argv(), "crawl", "--db", str(db), "--source", "wayback", "--wayback-url", wb.base_url,
+                          "--cdx-interval", "0", "--replay-interval", "0", "--concurrency", "2", "--quiet"],
+                         lambda: len(wb.requests("replay")), replays)
 
 
 def test_killed_mid_run_the_next_run_completes_with_nothing_twice(captures: PortalCaptures, tmp_path: Path) -> None:

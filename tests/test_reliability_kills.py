@@ -12,17 +12,15 @@ stored once, exactly as served.
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.support.crawl_support import KILL_AT_STAGE, cli, cli_argv, cli_env
-from tests.support.reliability_support import assert_consistent, crawl_args, stored_pages
+from tests.support.reliability_support import assert_consistent, crawl_args, sigkill_after, stored_pages
 from tests.support.render import load_corpus
 from tests.support.replica import Faults, Replica, synthetic_articles
 
@@ -38,22 +36,8 @@ def kill_at_stage(db: Path, rep: Replica, stage: str, nth: int, concurrency: int
 
 def kill_after_requests(db: Path, rep: Replica, requests: int, concurrency: int) -> int:
     """The CLI crawl, SIGKILLed (the crawl process alone, as the OOM killer would) after ``requests``."""
-    start = len(rep.log)
-    proc = subprocess.Popen([*cli_argv(), *crawl_args(db, rep, "--concurrency", str(concurrency), "--quiet")],
-                            env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    try:
-        deadline = time.monotonic() + 30
-        while len(rep.log) - start < requests and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.002)
-        proc.send_signal(signal.SIGKILL)
-        return proc.wait(10)
-    finally:
-        # Whatever the crawl forked dies with the test, whatever the crawl's own clean-up does.
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    return sigkill_after([*cli_argv(), *crawl_args(db, rep, "--concurrency", str(concurrency), "--quiet")],
+                         lambda: len(rep.log), requests)
 
 
 def test_ten_random_kills_then_the_archive_is_complete(tmp_path: Path) -> None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from huyenkyanh_archive.archive.store import open_archive
+from tests.support.crawl_support import cli_env
 from tests.support.replica import Replica
 
 
@@ -84,3 +90,23 @@ def stored_pages(db: Path) -> dict[str, list[bytes]]:
         ).fetchall():
             out.setdefault(aid, []).append(archive.bodies.get(sha))
     return out
+
+
+def sigkill_after(argv: list[str], progress: Callable[[], int], after: int, *, timeout: float = 30) -> int:
+    """Run ``argv`` (the CLI) and SIGKILL it, the process alone as the OOM killer would, once
+    ``progress()`` (requests a replica has seen, say) has grown by ``after``; its exit code."""
+    start = progress()
+    proc = subprocess.Popen(argv, env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while progress() - start < after and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGKILL)
+        return proc.wait(10)
+    finally:
+        # Whatever the crawl forked dies with the test, whatever the crawl's own clean-up does.
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

@@ -86,6 +86,21 @@ def _summary_line(s: CrawlSummary) -> str:
     )
 
 
+def _print_json_event(ev: Event) -> None:
+    sys.stdout.write(ev.to_json() + "\n")
+    sys.stdout.flush()
+
+
+def _finish(what: str, summary: CrawlSummary, line: str, db: Path, *, quiet: bool, as_json: bool) -> None:
+    """One line on stderr and exit 3 when pages failed; else the summary line (unless quiet)."""
+    if not summary.ok:
+        first = f"; first: {summary.errors[0]}" if summary.errors else ""
+        print(f"kyanh-archive: {what} incomplete: {line}{first}", file=sys.stderr)
+        raise typer.Exit(EXIT_PARTIAL)
+    if not quiet and not as_json:
+        stdout.print(f"[bold]{db}[/bold]: {line}")
+
+
 @app.command("crawl")
 def crawl_cmd(
     db: Annotated[Path, typer.Option("--db", help="The archive file (created if missing).")] = Path(DEFAULT_DB),
@@ -154,11 +169,7 @@ def crawl_cmd(
     progress: _Progress | None = None
     events: Callable[[Event], None] | None
     if as_json:
-        def print_event(ev: Event) -> None:
-            sys.stdout.write(ev.to_json() + "\n")
-            sys.stdout.flush()
-
-        events = print_event
+        events = _print_json_event
     elif not quiet and stderr.is_terminal:
         progress = _Progress()
         events = progress
@@ -173,12 +184,7 @@ def crawl_cmd(
                 summary = crawl(db, resolved, options, events)
         else:
             summary = crawl(db, resolved, options, events)
-    if not summary.ok:
-        first = f"; first: {summary.errors[0]}" if summary.errors else ""
-        print(f"kyanh-archive: crawl incomplete: {_summary_line(summary)}{first}", file=sys.stderr)
-        raise typer.Exit(EXIT_PARTIAL)
-    if not quiet and not as_json:
-        stdout.print(f"[bold]{db}[/bold]: {_summary_line(summary)}")
+    _finish("crawl", summary, _summary_line(summary), db, quiet=quiet, as_json=as_json)
 
 
 @app.command("reextract")
@@ -212,18 +218,9 @@ def import_cmd(
     options = CrawlOptions(source="warc", warc_files=tuple(str(f) for f in files), concurrency=2)
     events: Callable[[Event], None] | None = None
     if as_json:
-        def print_event(ev: Event) -> None:
-            sys.stdout.write(ev.to_json() + "\n")
-            sys.stdout.flush()
-
-        events = print_event
+        events = _print_json_event
     with errors_as_exit():
         summary = crawl(db, resolve_site(site), options, events)
     line = (f"{summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, {summary.failed} failed"
             f" ({summary.captures} article records read, {summary.captures_skipped} other or known records skipped)")
-    if not summary.ok:
-        first = f"; first: {summary.errors[0]}" if summary.errors else ""
-        print(f"kyanh-archive: import incomplete: {line}{first}", file=sys.stderr)
-        raise typer.Exit(EXIT_PARTIAL)
-    if not quiet and not as_json:
-        stdout.print(f"[bold]{db}[/bold]: {line}")
+    _finish("import", summary, line, db, quiet=quiet, as_json=as_json)
