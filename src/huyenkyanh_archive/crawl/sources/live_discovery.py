@@ -86,11 +86,13 @@ class _Assets:
     def plan_for(self, result: ArticleFetched, ctx: RunContext, plan: Plan) -> None:
         article_id = result.keys[0] if result.keys else result.task.url
         for url in result.assets:
-            if url in self.tasks:
-                self.tasks[url].waiting.append(article_id)
-                continue
+            # Stored already (by an earlier run, or by this one's task, written before this
+            # article): linked now. Only a task still in flight takes the article to link later.
             if ctx.archive.state.has_asset(url):
                 plan.asset_links.append((article_id, url))
+                continue
+            if url in self.tasks:
+                self.tasks[url].waiting.append(article_id)
                 continue
             asset = Task("asset", url, found_by="article", waiting=[article_id])
             self.tasks[url] = asset
