@@ -34,8 +34,9 @@ def run(db: Path, wb: WaybackReplica, events: list[Event] | None = None, **chang
     return crawl(db, profile(), options(wb, **changes), events.append if events is not None else None)
 
 
-def replayed(wb: WaybackReplica) -> list[str]:
-    return [e.path for e in wb.requests("replay") if e.fault is None]
+def replayed(wb: WaybackReplica, *, articles: bool = True) -> list[str]:
+    """Replays answered without an injected fault: of article addresses, or of every capture."""
+    return [e.path for e in wb.requests("replay") if e.fault is None and (not articles or "/read/" in e.path)]
 
 
 def test_every_article_with_every_distinct_content_in_capture_order(captures: PortalCaptures, tmp_path: Path) -> None:
@@ -86,7 +87,7 @@ def test_a_rerun_asks_the_index_and_fetches_only_new_captures(captures: PortalCa
     assert len(asked) == sum(len(v) for v in after.values()) - fetched_before  # nothing kept is fetched again
     with WaybackReplica(captures.captures) as wb:
         third = run(db, wb)
-        assert replayed(wb) == [] and third.new == third.changed == 0
+        assert replayed(wb, articles=False) == [] and third.new == third.changed == 0
 
 
 def test_faults_on_every_request_of_the_archive_lose_nothing(captures: PortalCaptures, tmp_path: Path) -> None:
@@ -130,7 +131,8 @@ def test_the_cli_archives_from_the_archive_with_json_events(captures: PortalCapt
     events = [json.loads(line) for line in out.stdout.splitlines()]
     end = events[-1]
     assert end["event"] == "end" and end["source"] == "wayback" and end["new"] == len(captures.versions)
-    assert end["captures"] == sum(len(v) for v in captures.versions.values())
+    pages = {(c.urlkey, c.digest) for c in captures.listings + captures.robots + captures.home}
+    assert end["captures"] == sum(len(v) for v in captures.versions.values()) + len(pages)
     assert any(e["event"] == "cdx" for e in events)
     stats = cli("stats", "--db", str(db), "--json")
     assert stats.returncode == 0, stats.stderr
@@ -155,7 +157,7 @@ def test_killed_mid_run_the_next_run_completes_with_nothing_twice(captures: Port
         assert_consistent(db)
         partial = sum(len(v) for v in stored_pages(db).values())
         assert partial < sum(len(v) for v in captures.versions.values()), "killed too late to test anything"
-        before = len(replayed(wb))
+        before = len(replayed(wb))  # article captures; the pages are asked again after a kill too
         summary = run(db, wb)
         refetched = len(replayed(wb)) - before
     assert summary.ok
@@ -238,3 +240,23 @@ def test_a_listed_capture_the_archive_cannot_replay_is_skipped_not_failed(captur
     if spares:
         assert captures.versions[edited][0] in kept[edited]
     assert summary.gone >= 1
+
+
+def test_the_sites_other_pages_are_kept_raw_once_and_never_become_articles(captures: PortalCaptures,
+                                                                          tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with WaybackReplica(captures.captures) as wb:
+        run(db, wb)
+    site = load_site()
+    pages = captures.listings + captures.robots + captures.home
+    with sqlite3.connect(db) as conn:
+        kept = conn.execute("SELECT url, fetched_at FROM responses WHERE kind = 'listing' AND source = 'wayback'"
+                            ).fetchall()
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    # Each content of the home, the listings and robots.txt once, on the portal's own address.
+    assert len(kept) == len({(c.urlkey, c.digest) for c in pages})
+    assert {u for u, _t in kept} == {site.canonical(c.original) for c in pages}
+    assert articles == len(captures.versions)
+    with WaybackReplica(captures.captures) as wb:
+        run(db, wb)
+        assert replayed(wb, articles=False) == []  # a rerun asks for none of them again

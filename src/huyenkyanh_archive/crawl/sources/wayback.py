@@ -74,6 +74,7 @@ class WaybackDiscovery:
                                    captured_at=capture.captured_at))
         if o.assets:
             plan.tasks += self._assets(rows, ctx)
+        plan.tasks += self._pages(rows, ctx)
         ctx.summary.captures += len(plan.tasks)
         ctx.summary.captures_skipped += skipped
         plan.events.append(("captures", {"listed": len(rows), "to_fetch": len(plan.tasks), "skipped": skipped}))
@@ -93,7 +94,7 @@ class WaybackDiscovery:
                 held.add((ref.key, digest))
             parsed = _replay_key(archive_url)
             if parsed:
-                held_at.add(parsed)
+                held_at.add((parsed[0], site.canonical(parsed[1])))
         chosen: list[tuple[list[Capture], ArticleRef]] = []
         copies: dict[tuple[str, str], list[Capture]] = {}
         seen: set[tuple[str, str]] = set(held)
@@ -131,6 +132,28 @@ class WaybackDiscovery:
             replay = row.replay_url(self.client.base)
             self.captures[replay] = [row]
             tasks.append(Task("asset", url, found_by="wayback", capture_url=replay, captured_at=row.captured_at))
+        return tasks
+
+    def _pages(self, rows: list[Capture], ctx: RunContext) -> list[Task]:
+        """The site's other captured pages (home, listings, robots.txt), each content once and
+        none kept before: stored raw as captured, read for nothing (the CDX listing named
+        every article already)."""
+        site, tasks, seen = ctx.site, [], set()
+        held = {(parsed[0], site.canonical(parsed[1])) for _u, _d, archive_url in ctx.archive.bodies.captures_held()
+                if (parsed := _replay_key(archive_url))}
+        for row in sorted(rows, key=lambda r: r.timestamp):
+            kind = row.mimetype.split("/", 1)[0]
+            if row.statuscode != 200 or kind not in ("text", "application") or _ATTACHMENT.search(row.original):
+                continue
+            if not _on_site(row.site_url, site) or site.article(row.site_url) is not None:
+                continue
+            url = site.canonical(row.site_url)
+            if (row.urlkey, row.digest) in seen or (row.timestamp, url) in held:
+                continue
+            seen.add((row.urlkey, row.digest))
+            replay = row.replay_url(self.client.base)
+            self.captures[replay] = [row]
+            tasks.append(Task("listing", url, found_by="wayback", capture_url=replay, captured_at=row.captured_at))
         return tasks
 
     def plan(self, result: TaskResult, ctx: RunContext) -> Plan:
