@@ -104,7 +104,7 @@ class WaybackClient:
         self.client.close()
 
     def get(self, url: str, interval: float) -> Answer:
-        """One request's answer (any status), after transport errors were retried."""
+        """One request's answer, any status; transport errors raise (see :meth:`_attempt`)."""
         self._gate.wait_turn(interval, self.stop)
         with self._stats:
             self.requests += 1
@@ -113,6 +113,14 @@ class WaybackClient:
         with self._stats:
             self.bytes += len(body)
         return Answer(response.status_code, list(response.headers.multi_items()), body)
+
+    def _attempt(self, url: str, interval: float, attempt: int) -> Answer | None:
+        """One try; None after a broken connection or a timeout, counted and waited out as a retry."""
+        try:
+            return self.get(url, interval)
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            self.retry_wait(url, attempt, f"{type(exc).__name__}: {exc}")
+            return None
 
     def retry_wait(self, url: str, attempt: int, reason: str, wait: float | None = None) -> None:
         """Count a retry, tell the events, and sleep its backoff (or ``wait``, when the archive named one)."""
@@ -140,10 +148,8 @@ class WaybackClient:
         attempt = 0
         while True:
             attempt += 1
-            try:
-                answer = self.get(url, self.cdx_interval)
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
-                self.retry_wait(url, attempt, f"{type(exc).__name__}: {exc}")
+            answer = self._attempt(url, self.cdx_interval, attempt)
+            if answer is None:
                 continue
             limit = rate_limit_of(answer.status, answer.headers)
             if limit is not None:
@@ -172,12 +178,9 @@ class WaybackClient:
         previous: str | None = None
         while True:
             attempt += 1
-            try:
-                answer = self.get(url, self.replay_interval)
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
-                self.retry_wait(url, attempt, f"{type(exc).__name__}: {exc}")
+            answer = self._attempt(url, self.replay_interval, attempt)
+            if answer is None:
                 continue
-            # The stored address names the archive as users know it, whatever address served it.
             meant = read_replay(capture, answer.status, answer.headers, answer.body, self.base)
             if isinstance(meant, Memento):
                 if meant.digest_ok or not capture.digest or capture.is_revisit or meant.response.status != 200:
