@@ -63,6 +63,8 @@ class _Progress:
             self.retries += 1
         elif event.kind == "error":
             self.progress.console.print(f"[yellow]listing failed:[/yellow] {d.get('message')}")
+        elif event.kind == "warning":
+            self.progress.console.print(f"[yellow]warning:[/yellow] {d.get('message')}")
         c = self.counts
         done = sum(c.values())
         rate = done / max(1e-3, time.monotonic() - self.started)

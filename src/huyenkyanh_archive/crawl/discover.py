@@ -23,6 +23,7 @@ import functools
 import gzip
 import re
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -32,7 +33,7 @@ from ..site.site import Site
 from ..site.urls import ArticleRef, absolute, parse_article_url, strip_tracking
 
 __all__ = ["Listing", "ListedArticle", "SectionLink", "SitemapDoc", "asset_urls", "decode_page", "read_feed",
-           "read_page", "read_sitemap", "section_address", "section_key", "sitemaps_in_robots"]
+           "read_page", "read_sitemap", "section_address", "section_key", "sitemap_articles", "sitemaps_in_robots"]
 
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _NEXT_WORDS = ("sau", "tiếp", "tiep", "next", "»", "›", "older")
@@ -73,11 +74,15 @@ class Listing:
 
 @dataclass(slots=True)
 class SitemapDoc:
-    """What a sitemap (or sitemap index) lists."""
+    """What a sitemap (or sitemap index) lists.
 
-    articles: list[ArticleRef] = field(default_factory=list)
+    Its addresses stay strings until the planner reads them, a slice at a time
+    (:func:`sitemap_articles`): a sitemap may list 50,000.
+    """
+
+    locs: list[str] = field(default_factory=list)  # the site's addresses it lists, absolute
     sitemaps: list[str] = field(default_factory=list)
-    pages: int = 0  # other addresses it lists (not articles)
+    posts: bool = False  # named as a sitemap of posts: its addresses are articles on a site without profile
 
 
 def decode_page(body: bytes) -> str:
@@ -320,25 +325,30 @@ def _ungzip(body: bytes) -> bytes:
 
 
 def read_sitemap(body: bytes, url: str, site: Site) -> SitemapDoc:
-    """The article addresses (and child sitemaps) a sitemap lists."""
+    """The site's addresses (or child sitemaps) a sitemap lists."""
     text = _ungzip(body).decode("utf-8", "replace")
-    out = SitemapDoc()
+    out = SitemapDoc(posts=bool(_POSTS.search(urlsplit(url).path.rsplit("/", 1)[-1])))
     is_index = bool(_SITEMAP_INDEX.search(text[:4096]))
-    posts = bool(_POSTS.search(urlsplit(url).path.rsplit("/", 1)[-1]))
-    for raw in _LOC.findall(text):
-        loc = absolute(_unescape(raw.strip()), url)
+    for m in _LOC.finditer(text):
+        loc = absolute(_unescape(m.group(1).strip()), url)
         if loc is None or not site.on_site(loc):
             continue
         if is_index:
             out.sitemaps.append(site.canonical(loc))
-            continue
+        else:
+            out.locs.append(loc)
+    return out
+
+
+def sitemap_articles(locs: Iterable[str], site: Site, *, posts: bool) -> list[ArticleRef]:
+    """The articles among a sitemap's addresses (the rest are other pages)."""
+    out: list[ArticleRef] = []
+    for loc in locs:
         ref = site.article(loc)
         if ref is None and site.generic and posts:
             ref = parse_article_url(site.canonical(loc), site.profile_for(loc), assume_article=True)
         if ref is not None:
-            out.articles.append(ref)
-        else:
-            out.pages += 1
+            out.append(ref)
     return out
 
 

@@ -146,6 +146,10 @@ class Engine:
                 t.join(timeout=patience)
             self.fetching.close()
             self.pool.close()
+            self.scheduler.close()
+            if self.scheduler.spill_lost:
+                self.emit("warning", message=f"{self.scheduler.spill_lost} queued articles could not be read back "
+                          "from the temporary task file; the next run fetches them")
             s.requests, s.retries, s.bytes = self.fetching.requests, self.fetching.retries, self.fetching.bytes
             s.elapsed = round(time.monotonic() - started, 3)
             try:
@@ -168,8 +172,17 @@ class Engine:
             self.work.put(task)
             self.in_flight += 1
 
+    def _top_up(self, ctx: RunContext) -> None:
+        """The planner's held-back work, while the scheduler has room for it in memory."""
+        while self.scheduler.waiting_articles < self.scheduler.in_memory:
+            more = self.planner.more(ctx)
+            if more is None:
+                return
+            self._plan(more)
+
     def _loop(self, ctx: RunContext) -> None:
         while True:
+            self._top_up(ctx)
             self._feed()
             if self.in_flight == 0 and self.scheduler.empty():
                 more = self.planner.idle(ctx)

@@ -118,5 +118,9 @@ class Planner(Protocol):
     def plan(self, result: TaskResult, ctx: RunContext) -> Plan:
         """What ``result`` leads to; called before the result is written."""
 
+    def more(self, ctx: RunContext) -> Plan | None:
+        """Work held back until the scheduler has room (a long list read a slice at a
+        time, so memory does not grow with it); None when nothing is held back."""
+
     def idle(self, ctx: RunContext) -> Plan:
         """Nothing queued or in flight: more work (an empty plan ends the run)."""

@@ -10,7 +10,9 @@ generation's profile reads its page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..errors import ProfileError
@@ -19,6 +21,11 @@ from .profile import Profile, SectionForm, load_profile
 from .urls import ARTICLE_ID_RE, ArticleRef, absolute, bare_host, parse_article_url, site_hosts, strip_tracking
 
 __all__ = ["SectionRef", "Site", "load_site", "site_of"]
+
+# Addresses whose article lookup is remembered: the menus' links, met on every page,
+# stay in it; an article's own addresses are met two or three times in a run. A bound,
+# not a dict of every address, so memory stays flat however large the site.
+_ARTICLE_CACHE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +47,7 @@ class Site:
     # Worked out once: every link of every page is asked about (menus repeat on each page).
     _hosts: frozenset[str] = field(init=False, repr=False, compare=False)
     _fetch_host: str = field(init=False, repr=False, compare=False)
-    _articles: dict[str, ArticleRef | None] = field(init=False, repr=False, compare=False)
+    _article: Callable[[str], ArticleRef | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         hosts: set[str] = set()
@@ -48,7 +55,7 @@ class Site:
             hosts |= site_hosts(p)
         object.__setattr__(self, "_hosts", frozenset(hosts))
         object.__setattr__(self, "_fetch_host", bare_host(urlsplit(self.fetch_base).hostname))
-        object.__setattr__(self, "_articles", {})
+        object.__setattr__(self, "_article", lru_cache(maxsize=_ARTICLE_CACHE)(self._find_article))
 
     @property
     def main(self) -> Profile:
@@ -99,20 +106,17 @@ class Site:
     # -- articles ----------------------------------------------------------------
     def article(self, url: str) -> ArticleRef | None:
         """The article an address points to, in any generation's address form."""
-        cache = self._articles
-        if url in cache:
-            return cache[url]
-        found: ArticleRef | None = None
-        if self.on_site(url):
-            site_url = strip_tracking(self.canonical(url))
-            for profile in self.generations:
-                found = parse_article_url(site_url, profile)
-                if found is not None:
-                    break
-        if len(cache) > 20_000:
-            cache.clear()  # bounded: memory stays flat however many addresses a crawl meets
-        cache[url] = found
-        return found
+        return self._article(url)
+
+    def _find_article(self, url: str) -> ArticleRef | None:
+        if not self.on_site(url):
+            return None
+        site_url = strip_tracking(self.canonical(url))
+        for profile in self.generations:
+            found = parse_article_url(site_url, profile)
+            if found is not None:
+                return found
+        return None
 
     def profile_for(self, url: str) -> Profile:
         """The generation whose markup an address's page is read with."""

@@ -16,6 +16,7 @@ recorded, reported, never a failure.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -25,7 +26,15 @@ from ...clock import vn_today
 from ...site.profile import Profile
 from ...site.site import Site
 from ...site.urls import ArticleRef, KeyIndex, absolute
-from ..discover import Listing, SectionLink, section_address, section_key, sitemaps_in_robots
+from ..discover import (
+    Listing,
+    SectionLink,
+    SitemapDoc,
+    section_address,
+    section_key,
+    sitemap_articles,
+    sitemaps_in_robots,
+)
 from ..messages import (
     ArticleFetched,
     Failed,
@@ -43,6 +52,39 @@ from .walks import Walk, WalkStep
 __all__ = ["LiveDiscovery"]
 
 _GENERATION_KEY = "generation"
+SITEMAP_SLICE = 500  # a sitemap's addresses read into tasks at a time, as the workers need them
+
+
+@dataclass(slots=True)
+class _SitemapBacklog:
+    """A sitemap whose addresses are read a slice at a time; its walk ends with the last slice."""
+
+    walk: Walk
+    doc: SitemapDoc
+    validators: tuple[str | None, str | None]
+    next: int = 0
+
+
+class _Sitemaps:
+    """Sitemaps fetched whose articles are not all queued yet (a sitemap may list 50,000)."""
+
+    def __init__(self) -> None:
+        self.waiting: deque[_SitemapBacklog] = deque()
+
+    def add(self, walk: Walk, doc: SitemapDoc, validators: tuple[str | None, str | None]) -> None:
+        self.waiting.append(_SitemapBacklog(walk, doc, validators))
+
+    def next_slice(self, site: Site) -> tuple[_SitemapBacklog, list[ArticleRef], bool] | None:
+        """(the sitemap, the articles of its next slice, was it the last?), or None."""
+        if not self.waiting:
+            return None
+        item = self.waiting[0]
+        locs = item.doc.locs[item.next:item.next + SITEMAP_SLICE]
+        item.next += len(locs)
+        return item, sitemap_articles(locs, site, posts=item.doc.posts), item.next >= len(item.doc.locs)
+
+    def drop_first(self) -> None:
+        self.waiting.popleft()
 
 
 @dataclass(slots=True)
@@ -50,7 +92,7 @@ class _Queue:
     """Articles queued this run, by every key, and the budget of ``--max-articles``."""
 
     keys: KeyIndex = field(default_factory=KeyIndex)
-    listed: set[str] = field(default_factory=set)  # keys every listing showed (``--full`` revisits the rest)
+    listed: set[str] = field(default_factory=set)  # with ``--full``: keys every listing showed (the rest is revisited)
     budget: int = -1  # -1: no limit
 
     def queue(self, ref: ArticleRef, folder: str | None, found_by: str, plan: Plan, *, frontier: bool = True) -> bool:
@@ -113,6 +155,7 @@ class LiveDiscovery:
         self.generation: Profile | None = None
         self._full_revisits_done = False
         self.assets = _Assets()
+        self.sitemaps = _Sitemaps()
 
     # -- the start -----------------------------------------------------------------
     def start(self, ctx: RunContext) -> Plan:
@@ -200,8 +243,10 @@ class LiveDiscovery:
         dead = set() if ctx.options.full or found_by != "article" else ctx.archive.bodies.answered_gone(
             [r.url for r in refs])
         new = 0
+        listed = self.queue.listed if ctx.options.full else None  # only --full asks what no listing showed
         for ref, day, is_held in zip(refs, dates, held, strict=True):
-            self.queue.listed.update(ref.keys)
+            if listed is not None:
+                listed.update(ref.keys)
             if is_held or self.queue.keys.names(ref.keys) or ref.url in dead:
                 continue
             if since and day and day < since:
@@ -234,12 +279,8 @@ class LiveDiscovery:
             # An article's address that serves a listing: a section, read as its first page.
             key = section_key(result.response.url)
             if key not in self.walks and len(self.walks) < ctx.options.max_sections:
-                address = section_address(result.response.url)
-                plan.found.append(SectionFound(address, None, "listing", "listing"))
-                walk = Walk(key, result.response.url, _section_name(ctx.site, result.response.url), "listing",
-                            "listing", walked_before=False, full=ctx.options.full, max_pages=ctx.options.max_pages,
-                            since=None, address=address)
-                self.walks[key] = walk
+                walk = self.walks[key] = _walk_of_listing(key, result.response.url, ctx)
+                plan.found.append(SectionFound(walk.address, None, "listing", "listing"))
                 self._listing_page(walk, task, result.listing, result.response.url, ctx, plan)
         return plan
 
@@ -274,17 +315,17 @@ class LiveDiscovery:
                 plan.gone.append(SectionGone(walk.address, result.reason))
                 if walk.found_by != "probe":  # a guessed /sitemap.xml that is not there was never the site's
                     ctx.summary.sections_gone.append(walk.url)
-                self._finish(walk, WalkStep(stop="gone", complete=False), ctx, plan, gone=result.reason)
+                _finish(walk, WalkStep(stop="gone", complete=False), ctx, plan, gone=result.reason)
             else:
-                self._finish(walk, WalkStep(stop="end", complete=True), ctx, plan)
+                _finish(walk, WalkStep(stop="end", complete=True), ctx, plan)
             return
         if isinstance(result, Failed):
-            self._finish(walk, WalkStep(stop="error", complete=False), ctx, plan, record=False)
+            _finish(walk, WalkStep(stop="error", complete=False), ctx, plan, record=False)
             return
         if isinstance(result, NotModified):
             walk.pages += 1
-            self._finish(walk, WalkStep(stop="not-modified", complete=True), ctx, plan,
-                         validators=(result.response.header("etag"), result.response.header("last-modified")))
+            _finish(walk, WalkStep(stop="not-modified", complete=True), ctx, plan,
+                    validators=(result.response.header("etag"), result.response.header("last-modified")))
             return
         if not isinstance(result, PageFetched):
             return
@@ -292,19 +333,18 @@ class LiveDiscovery:
         if result.kind == "sitemap" and result.sitemap is not None:
             walk.pages += 1
             doc = result.sitemap
-            self._listed(doc.articles, [None] * len(doc.articles), "sitemap", None, ctx, plan)
             for child in doc.sitemaps:
                 self._add_section(child, None, "sitemap", "sitemap", ctx, plan)
-            self._finish(walk, WalkStep(stop="end", complete=True), ctx, plan, validators=validators)
+            self.sitemaps.add(walk, doc, validators)  # its articles: see more()
         elif result.kind == "feed":
             walk.pages += 1
             self._listed(result.feed, [None] * len(result.feed), "feed", None, ctx, plan)
-            self._finish(walk, WalkStep(stop="end", complete=True), ctx, plan, validators=validators)
+            _finish(walk, WalkStep(stop="end", complete=True), ctx, plan, validators=validators)
         elif result.listing is not None:
             if task.page == 1 and result.response.redirects:
                 moved = section_key(result.response.url)
                 if moved != walk.key and moved in self.walks:
-                    self._finish(walk, WalkStep(stop="same-as-another", complete=True), ctx, plan)
+                    _finish(walk, WalkStep(stop="same-as-another", complete=True), ctx, plan)
                     return
             self._listing_page(walk, task, result.listing, result.response.url, ctx, plan)
 
@@ -321,24 +361,23 @@ class LiveDiscovery:
             plan.tasks.append(Task("listing", step.next_url, section=walk.key, page=task.page + 1,
                                    found_by=walk.found_by))
         else:
-            self._finish(walk, step, ctx, plan)
+            _finish(walk, step, ctx, plan)
 
-    def _finish(self, walk: Walk, step: WalkStep, ctx: RunContext, plan: Plan, *, gone: str | None = None,
-                record: bool = True, validators: tuple[str | None, str | None] = (None, None)) -> None:
-        walk.done = True
-        kind: SectionKind = walk.kind
-        if walk.kind == "listing" and walk.listed_total == 0 and step.stop in ("end", "empty") and walk.pages <= 1:
-            kind = "page"  # lists nothing: not a section (skipped by later syncs)
-        if record and gone is None:
-            plan.walked.append(SectionWalked(walk.address, kind, walk.pages, step.complete, *validators))
-        if gone is None and kind != "page" and step.stop != "error":
-            ctx.summary.sections += 1
-            found = ctx.summary.sections_found
-            found[walk.found_by] = found.get(walk.found_by, 0) + 1
-        plan.events.append(("section", {
-            "url": walk.url, "name": walk.name, "walk": kind, "found_by": walk.found_by, "pages": walk.pages,
-            "reached_end": step.complete, "stopped": step.stop, "gone": gone,
-        }))
+    def more(self, ctx: RunContext) -> Plan | None:
+        """The next slice of a sitemap's articles, or None when no sitemap waits.
+
+        The walk (and the validators a later run sends) is recorded with the last
+        slice: a crawl killed before then reads the whole sitemap again."""
+        part = self.sitemaps.next_slice(ctx.site)
+        if part is None:
+            return None
+        item, refs, last = part
+        plan = Plan()
+        _, budget_left = self._listed(refs, [None] * len(refs), "sitemap", None, ctx, plan)
+        if last or not budget_left:
+            self.sitemaps.drop_first()
+            _finish(item.walk, WalkStep(stop="end", complete=True), ctx, plan, validators=item.validators)
+        return plan
 
     # -- the end ---------------------------------------------------------------------
     def idle(self, ctx: RunContext) -> Plan:
@@ -349,6 +388,31 @@ class LiveDiscovery:
             for held in ctx.archive.state.articles_not_in(self.queue.listed):
                 self.queue.revisit(held, "full", ctx.site, plan)
         return plan
+
+
+def _finish(walk: Walk, step: WalkStep, ctx: RunContext, plan: Plan, *, gone: str | None = None,
+            record: bool = True, validators: tuple[str | None, str | None] = (None, None)) -> None:
+    """A walk ended: its record, the summary's counts, and the event."""
+    walk.done = True
+    kind: SectionKind = walk.kind
+    if walk.kind == "listing" and walk.listed_total == 0 and step.stop in ("end", "empty") and walk.pages <= 1:
+        kind = "page"  # lists nothing: not a section (skipped by later syncs)
+    if record and gone is None:
+        plan.walked.append(SectionWalked(walk.address, kind, walk.pages, step.complete, *validators))
+    if gone is None and kind != "page" and step.stop != "error":
+        ctx.summary.sections += 1
+        found = ctx.summary.sections_found
+        found[walk.found_by] = found.get(walk.found_by, 0) + 1
+    plan.events.append(("section", {
+        "url": walk.url, "name": walk.name, "walk": kind, "found_by": walk.found_by, "pages": walk.pages,
+        "reached_end": step.complete, "stopped": step.stop, "gone": gone,
+    }))
+
+
+def _walk_of_listing(key: str, url: str, ctx: RunContext) -> Walk:
+    """The walk of a section met at an article's address (its first page already fetched)."""
+    return Walk(key, url, _section_name(ctx.site, url), "listing", "listing", walked_before=False,
+                full=ctx.options.full, max_pages=ctx.options.max_pages, since=None, address=section_address(url))
 
 
 def _home_addresses(site: Site, remembered: str | None) -> list[str]:

@@ -96,6 +96,9 @@ class WarcDiscovery:
             except (SourceDamagedError, OSError) as exc:
                 yield path, exc
 
+    def more(self, ctx: RunContext) -> Plan | None:
+        return None  # nothing held back: every capture is queued as it is listed
+
     def idle(self, ctx: RunContext) -> Plan:
         plan = Plan()
         if self._items is None:

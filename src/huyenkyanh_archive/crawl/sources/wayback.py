@@ -159,6 +159,9 @@ class WaybackDiscovery:
     def plan(self, result: TaskResult, ctx: RunContext) -> Plan:
         return Plan()  # captures link nothing new: the CDX listing already named every address
 
+    def more(self, ctx: RunContext) -> Plan | None:
+        return None  # nothing held back: every capture is queued as it is listed
+
     def idle(self, ctx: RunContext) -> Plan:
         return Plan()
 
