@@ -210,3 +210,16 @@ def test_newer_software_listings_mix_the_three_address_forms() -> None:
     pages = [rep.listing(s, n) or "" for s in rep.sections() for n in range(1, rep.section_pages(s) + 1)]
     counts = {name: sum(len(f.findall(p)) for p in pages) for name, f in forms.items()}
     assert all(counts.values()), counts
+
+
+def test_a_portal_crawled_by_address_keeps_each_posts_category(db: Path) -> None:
+    """No profile, no breadcrumb: the post's own category link (WordPress's rel="category tag")."""
+    s = make("wordpress")
+    try:
+        assert run(db, s).ok
+        want = {a["title"]: WordPressReplica.category_of(a)[1] for a in s.replica.articles}
+    finally:
+        s.replica.stop()
+    with sqlite3.connect(db) as conn:
+        got = dict(conn.execute("SELECT title, category FROM articles").fetchall())
+    assert got == want

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-EXTRACTOR_VERSION = "1.2.0"
+EXTRACTOR_VERSION = "1.2.1"  # 1.2.1: a post's own category link (rel="category") when no breadcrumb names it
 
 
 @dataclass(slots=True)

@@ -206,6 +206,12 @@ def _generic_category(tree: LexborHTMLParser, meta: PageMeta) -> str | None:
     crumbs = safe_css(tree, "[class*=breadcrumb] a, [id*=breadcrumb] a")
     if crumbs:
         return _last_crumb(crumbs)
+    # Blog software names the post's categories, the first being its main one:
+    # WordPress's rel="category tag" links in .cat-links / .post-categories.
+    tagged = safe_css(tree, 'a[rel~="category"], .cat-links a, .post-categories a, .entry-categories a')
+    names = [n for n in (node_text(a) for a in tagged) if n and fold(n) not in _HOME_WORDS]
+    if names:
+        return names[0]
     for a in tree.css("a")[:5000]:
         if fold(own_text(a)) in _HOME_WORDS:
             parent = a.parent
