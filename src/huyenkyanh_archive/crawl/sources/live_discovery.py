@@ -65,6 +65,13 @@ class _SitemapBacklog:
     next: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class _SitemapSlice:
+    sitemap: _SitemapBacklog
+    articles: list[ArticleRef]
+    last: bool  # the sitemap's last slice: its walk ends with it
+
+
 class _Sitemaps:
     """Sitemaps fetched whose articles are not all queued yet (a sitemap may list 50,000)."""
 
@@ -74,14 +81,14 @@ class _Sitemaps:
     def add(self, walk: Walk, doc: SitemapDoc, validators: tuple[str | None, str | None]) -> None:
         self.waiting.append(_SitemapBacklog(walk, doc, validators))
 
-    def next_slice(self, site: Site) -> tuple[_SitemapBacklog, list[ArticleRef], bool] | None:
-        """(the sitemap, the articles of its next slice, was it the last?), or None."""
+    def next_slice(self, site: Site) -> _SitemapSlice | None:
+        """The articles of the first waiting sitemap's next slice, or None when none waits."""
         if not self.waiting:
             return None
         item = self.waiting[0]
         locs = item.doc.locs[item.next:item.next + SITEMAP_SLICE]
         item.next += len(locs)
-        return item, sitemap_articles(locs, site, posts=item.doc.posts), item.next >= len(item.doc.locs)
+        return _SitemapSlice(item, sitemap_articles(locs, site, posts=item.doc.posts), item.next >= len(item.doc.locs))
 
     def drop_first(self) -> None:
         self.waiting.popleft()
@@ -371,12 +378,13 @@ class LiveDiscovery:
         part = self.sitemaps.next_slice(ctx.site)
         if part is None:
             return None
-        item, refs, last = part
         plan = Plan()
+        refs = part.articles
         _, budget_left = self._listed(refs, [None] * len(refs), "sitemap", None, ctx, plan)
-        if last or not budget_left:
+        if part.last or not budget_left:
             self.sitemaps.drop_first()
-            _finish(item.walk, WalkStep(stop="end", complete=True), ctx, plan, validators=item.validators)
+            done = part.sitemap
+            _finish(done.walk, WalkStep(stop="end", complete=True), ctx, plan, validators=done.validators)
         return plan
 
     # -- the end ---------------------------------------------------------------------
